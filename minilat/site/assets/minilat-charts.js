@@ -1,0 +1,60 @@
+// Embeds every course chart on the page with the site's own vega bundle (loaded before this
+// module as a shared, cached file) and gives each chart and control an accessible name.
+const EMBED_OPTIONS = {
+  renderer: "svg",
+  actions: { export: true, source: false, compiled: false, editor: false },
+};
+
+function nameControls(view, title) {
+  // vega-bind wraps most inputs in a <label>, but radio groups and selects need explicit names.
+  for (const bind of view.querySelectorAll(".vega-bind")) {
+    const nameEl = bind.querySelector(".vega-bind-name");
+    const name = nameEl ? nameEl.textContent.trim() : "control";
+    for (const input of bind.querySelectorAll("input, select")) {
+      if (!input.getAttribute("aria-label")) {
+        const option = input.type === "radio" || input.type === "checkbox" ? ` ${input.value}` : "";
+        input.setAttribute("aria-label", `${name}${option} (${title})`);
+      }
+    }
+    if (bind.querySelector("input[type=radio]")) {
+      bind.setAttribute("role", "radiogroup");
+      bind.setAttribute("aria-label", `${name} (${title})`);
+    }
+  }
+}
+
+function describeGraphic(view, title, description) {
+  const graphic = view.querySelector("svg.marks, canvas.marks");
+  if (!graphic) return;
+  graphic.setAttribute("role", "img");
+  graphic.setAttribute("aria-label", `${title}. ${description}`);
+}
+
+async function embedChart(figure) {
+  const view = figure.querySelector(".minilat-chart-view");
+  const specEl = document.getElementById(figure.dataset.specId);
+  const { title, description } = view.dataset;
+  try {
+    const spec = JSON.parse(specEl.textContent);
+    await window.vegaEmbed(view, spec, EMBED_OPTIONS);
+    describeGraphic(view, title, description);
+    nameControls(view, title);
+    figure.dataset.rendered = "true";
+  } catch (error) {
+    figure.dataset.rendered = "error";
+    view.textContent = `This chart could not be drawn (${error.message}). ${description}`;
+    console.error(`minilat chart ${figure.id}:`, error);
+  }
+}
+
+async function embedAll() {
+  const figures = document.querySelectorAll("figure.minilat-chart[data-spec-id]");
+  await Promise.all(Array.from(figures, embedChart));
+  document.documentElement.dataset.minilatCharts = "done";
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", embedAll);
+} else {
+  embedAll();
+}

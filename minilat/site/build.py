@@ -1,0 +1,205 @@
+"""Build the course site: generate exercise pages, execute notebooks in parallel, run Sphinx.
+
+Usage: `python -m minilat.site.build [--serial] [--stock]`
+
+Jupyter Book 1 executes notebooks one after another while Sphinx reads them. Here every notebook
+in the table of contents is first executed into the same jupyter-cache that the book reads, in a
+process pool (unchanged notebooks are cache hits and are not re-run); the Sphinx build then only
+reads cached outputs. A failing cell stops the build with the notebook, the cell number and the
+traceback, and the execution report is written to `_build/reports/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_DIR = ROOT / "_build"
+CACHE_DIR = BUILD_DIR / ".jupyter_cache"
+REPORT_DIR = BUILD_DIR / "reports"
+EXERCISE_SOURCES = ROOT / "exercises"
+EXERCISE_PAGES = ROOT / "_generated" / "exercises"
+SITE_ENV = {"MINILAT_BUILD": "site"}
+
+
+@dataclass
+class NotebookResult:
+    path: str
+    status: str  # "cached" (not re-run), "executed", "failed"
+    seconds: float | None = None
+    failed_cell: int | None = None
+    traceback: str | None = None
+
+
+def toc_files(root: Path = ROOT) -> list[Path]:
+    """Every page file named in `_toc.yml`, in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names: list[str] = [toc["root"]]
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                names.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in toc.items() if key != "root"})
+    paths = []
+    for name in names:
+        candidates = [root / name, root / f"{name}.md", root / f"{name}.ipynb"]
+        found = next((path for path in candidates if path.is_file()), None)
+        if found is None:
+            raise FileNotFoundError(
+                f"_toc.yml names '{name}', but no such .md or .ipynb file exists"
+            )
+        paths.append(found)
+    return paths
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown notebook declares `file_format: mystnb` in its front matter."""
+    if path.suffix == ".ipynb":
+        return True
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    front = text.split("---", 2)[1]
+    return "file_format: mystnb" in front
+
+
+def generate_exercise_pages() -> list[Path]:
+    """Student pages of every exercise set (questions only) into `_generated/exercises/`."""
+    if not any(EXERCISE_SOURCES.glob("[0-9][0-9]-*.md")):
+        return []
+    from grader.pages import write_student_pages
+
+    return write_student_pages(EXERCISE_SOURCES, EXERCISE_PAGES)
+
+
+def _failed_cell_index(notebook_path: Path, traceback: str) -> int | None:
+    """The 1-based number of the code cell whose source appears in the traceback."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    text = notebook_path.read_text(encoding="utf-8")
+    notebook = (
+        nbformat.reads(text, as_version=4)
+        if notebook_path.suffix == ".ipynb"
+        else read_myst_markdown_notebook(text, path=str(notebook_path))
+    )
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in reversed(list(enumerate(code_cells, start=1))):
+        source = cell.source.strip()
+        if source and source in traceback:
+            return number
+    return None
+
+
+def execute_notebooks(paths: list[Path], serial: bool = False) -> list[NotebookResult]:
+    """Run every notebook whose code changed since its cached run; in parallel unless `serial`."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    os.environ.update(SITE_ENV)
+    cache = get_cache(str(CACHE_DIR))
+    reader = {"name": "myst_nb_md", "type": "plugin"}
+    for path in paths:
+        if path.suffix == ".md":
+            cache.add_nb_to_project(str(path), read_data=reader)
+        else:
+            cache.add_nb_to_project(str(path))
+    stale = {record.uri for record in cache.list_unexecuted()}
+    logger = logging.getLogger("minilat.build")
+    executor = load_executor("local-serial" if serial else "local-parallel", cache, logger=logger)
+    outcome = executor.run_and_cache(timeout=300, allow_errors=False)
+    failed = set(outcome.excepted) | set(outcome.errored)
+
+    results = []
+    for path in paths:
+        uri = str(path)
+        record = cache.get_project_record(uri)
+        if uri in failed:
+            traceback = record.traceback or "(no traceback recorded)"
+            results.append(
+                NotebookResult(uri, "failed", None, _failed_cell_index(path, traceback), traceback)
+            )
+            continue
+        seconds = None
+        try:
+            cached = cache.get_cached_project_nb(uri)
+            if cached is not None:
+                seconds = cached.data.get("execution_seconds")
+        except KeyError:
+            pass
+        results.append(NotebookResult(uri, "executed" if uri in stale else "cached", seconds))
+    return results
+
+
+def write_report(results: list[NotebookResult]) -> Path:
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    report = REPORT_DIR / "execution.json"
+    report.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+    for result in results:
+        if result.traceback:
+            log = REPORT_DIR / (
+                Path(result.path).relative_to(ROOT).as_posix().replace("/", "__") + ".log"
+            )
+            log.write_text(result.traceback, encoding="utf-8")
+    return report
+
+
+def run_sphinx(stock: bool = False) -> int:
+    """`jupyter-book build` with warnings as errors (or the stock command, for comparison)."""
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
+    if not stock:
+        command += ["--warningiserror", "--keep-going", "--nitpick"]
+    env = {**os.environ, **SITE_ENV}
+    return subprocess.call(command, cwd=ROOT, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--serial", action="store_true", help="execute notebooks one at a time")
+    parser.add_argument(
+        "--stock", action="store_true", help="plain `jupyter-book build` only (benchmark baseline)"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    generate_exercise_pages()
+    if args.stock:
+        return run_sphinx(stock=True)
+
+    notebooks = [path for path in toc_files() if is_notebook(path)]
+    results = execute_notebooks(notebooks, serial=args.serial)
+    report = write_report(results)
+    executed = [r for r in results if r.status == "executed"]
+    print(
+        f"notebooks: {len(results)} ({len(executed)} executed, "
+        f"{sum(r.status == 'cached' for r in results)} from cache); report: {report}"
+    )
+    failures = [r for r in results if r.status == "failed"]
+    for failure in failures:
+        cell = f"code cell {failure.failed_cell}" if failure.failed_cell else "a cell"
+        print(f"\nEXECUTION FAILED: {failure.path}, {cell}\n{failure.traceback}", file=sys.stderr)
+    if failures:
+        return 1
+    status = run_sphinx()
+    print(f"build finished in {time.perf_counter() - started:.1f} s (exit {status})")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

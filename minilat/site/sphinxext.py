@@ -1,0 +1,60 @@
+"""Sphinx extension: the site's offline chart assets and page fixes.
+
+- Writes the vega / vega-lite / vega-embed bundle from the pinned `vl-convert-python` package at
+  build time (never committed, never a CDN) under a versioned name, so a browser caches it once
+  for the whole site, and adds it only to pages that hold a chart.
+- Adds the course's chart loader and stylesheet.
+- Removes the theme's duplicate thebe loader (a console error on every page otherwise).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from minilat.site import vendor
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+CHART_MARKER = 'class="minilat-chart"'
+
+
+def _register_static_files(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    vendor_dir = Path(app.outdir).parent / "minilat-static"
+    app.config.html_static_path.extend([str(ASSETS_DIR), str(vendor_dir)])
+    app.env.minilat_bundle_name = vendor.write_vega_bundle(vendor_dir)  # type: ignore[attr-defined]
+
+
+def _add_page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if CHART_MARKER in context.get("body", ""):
+        app.add_js_file(app.env.minilat_bundle_name, priority=500, type="module")  # type: ignore[attr-defined]
+        app.add_js_file("minilat-charts.js", priority=501, type="module")
+    _drop_duplicate_scripts(context)
+
+
+def _drop_duplicate_scripts(context: dict[str, Any]) -> None:
+    """Keep the first of any script the theme lists twice (thebe's loader is emitted twice)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[str] = set()
+    unique = []
+    for script in scripts:
+        key = str(getattr(script, "filename", script))
+        if key and key in seen:
+            continue
+        seen.add(key)
+        unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _register_static_files)
+    app.connect("html-page-context", _add_page_assets)
+    app.add_css_file("minilat-charts.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
