@@ -1,0 +1,193 @@
+"""Questions students ask of the dataset, each answerable in one readable line.
+
+>>> members("Quad", year=2022)
+['AUS', 'IND', 'JPN', 'USA']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .load import PathLike, countries, forums, memberships, world_totals
+from .schema import load_package
+
+ROLES = ("member", "observer", "partner", "dialogue_partner", "invited")
+INDICATORS = {"population": "population", "gdp": "gdp_musd", "co2": "co2_mt"}
+
+
+class UnknownForumError(LookupError):
+    """No forum matches the name given."""
+
+
+class MissingDataWarning(UserWarning):
+    """Some members lack the indicator: the share is a lower bound."""
+
+
+def _exact(text: str) -> str:
+    return text.strip().casefold()
+
+
+def _loose(text: str) -> str:
+    """Case, spaces and punctuation ignored: "G-7" and "g 7" both become "g7"."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _names(row: pd.Series) -> list[str]:
+    names = [row["forum_id"], row["name"]]
+    if pd.notna(row["abbreviation"]):
+        names.append(row["abbreviation"])
+    return names + list(row["aliases"])
+
+
+def forum(name_or_id: str, data_dir: PathLike = None) -> pd.Series:
+    """The forum row for an id, abbreviation, name or alias, in any case ("Quad", "g20", "G-7").
+
+    Raises ``UnknownForumError`` (suggesting close matches) when nothing matches, or when a
+    name is ambiguous.
+    """
+    if not isinstance(name_or_id, str) or not name_or_id.strip():
+        raise UnknownForumError(f"a forum is named by a non-empty string, not {name_or_id!r}")
+    table = forums(data_dir)
+    for normalise in (_exact, _loose):
+        wanted = normalise(name_or_id)
+        hits = [i for i, row in table.iterrows()
+                if wanted in {normalise(n) for n in _names(row)}]
+        ids = sorted({table.at[i, "forum_id"] for i in hits})
+        if len(ids) == 1:
+            return table.loc[hits[0]]
+        if len(ids) > 1:
+            raise UnknownForumError(f"{name_or_id!r} is ambiguous: it names {', '.join(ids)}; "
+                                    "use a forum_id")
+    every_name = {n: row["forum_id"] for _, row in table.iterrows() for n in _names(row)}
+    close = difflib.get_close_matches(name_or_id, list(every_name), n=5, cutoff=0.6)
+    close += [n for n in every_name if _loose(name_or_id) and _loose(name_or_id) in _loose(n)
+              and n not in close][: 5 - len(close)]
+    hint = (f"; did you mean {', '.join(repr(n) for n in close)}?" if close
+            else "; see forums() for every forum")
+    raise UnknownForumError(f"no forum is called {name_or_id!r}{hint}")
+
+
+def forum_id(name_or_id: str, data_dir: PathLike = None) -> str:
+    """The forum_id for any of a forum's names."""
+    return str(forum(name_or_id, data_dir)["forum_id"])
+
+
+def _roles(roles: str | Iterable[str]) -> tuple[str, ...]:
+    chosen = (roles,) if isinstance(roles, str) else tuple(roles)
+    unknown = [r for r in chosen if r not in ROLES]
+    if unknown or not chosen:
+        raise ValueError(f"unknown role(s) {unknown}; roles are {', '.join(ROLES)}")
+    return chosen
+
+
+def _in_year(spells: pd.DataFrame, year: int | None) -> pd.Series:
+    """Spells counting in ``year`` (joined ≤ year < left); ``None``: spells still open."""
+    if year is None:
+        return spells["left"].isna()
+    return (spells["joined"] <= year) & (spells["left"].isna() | (spells["left"] > year))
+
+
+def members(forum_name: str, year: int | None = None,
+            roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> list[str]:
+    """Sorted codes of the forum's members in ``year`` (``None``: its current members)."""
+    fid = forum_id(forum_name, data_dir)
+    spells = memberships(data_dir)
+    chosen = spells[(spells["forum_id"] == fid) & spells["role"].isin(_roles(roles))]
+    return sorted(set(chosen.loc[_in_year(chosen, year), "member"]))
+
+
+def member_count(forum_name: str, year: int | None = None,
+                 roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> int:
+    """How many members the forum has in ``year`` (derived from the spells)."""
+    return len(members(forum_name, year, roles, data_dir))
+
+
+def forums_of(code: str, year: int | None = None, roles: str | Iterable[str] = ("member",),
+              data_dir: PathLike = None) -> list[str]:
+    """Sorted forum_ids in which ``code`` (e.g. "IND") holds a role in ``year``."""
+    known = set(countries(data_dir)["code"])
+    if code not in known:
+        close = difflib.get_close_matches(code.upper(), list(known), n=3)
+        raise KeyError(f"{code!r} is not a code of countries.csv"
+                       + (f"; did you mean {', '.join(close)}?" if close else ""))
+    spells = memberships(data_dir)
+    chosen = spells[(spells["member"] == code) & spells["role"].isin(_roles(roles))]
+    return sorted(set(chosen.loc[_in_year(chosen, year), "forum_id"]))
+
+
+def alive_in(year: int, data_dir: PathLike = None) -> pd.DataFrame:
+    """Forums founded in or before ``year`` that had not ended before it."""
+    table = forums(data_dir)
+    alive = (table["founded_year"] <= year) & (
+        table["ended_year"].isna() | (table["ended_year"] >= year))
+    return table[alive.fillna(False)].reset_index(drop=True)
+
+
+def reference_year(data_dir: PathLike = None) -> int:
+    """The dataset's date year: open spells run up to it in the panel."""
+    return int(load_package(data_dir).created[:4])
+
+
+def membership_panel(roles: str | Iterable[str] = ROLES, until: int | None = None,
+                     data_dir: PathLike = None) -> pd.DataFrame:
+    """Long table forum_id, member, role, year: one row per year a spell counts.
+
+    Open spells run to ``until`` (default: the dataset's reference year).
+    """
+    last = reference_year(data_dir) if until is None else until
+    spells = memberships(data_dir)
+    spells = spells[spells["role"].isin(_roles(roles))]
+    rows = [(s.forum_id, s.member, s.role, y)
+            for s in spells.itertuples(index=False)
+            for y in range(int(s.joined), (last + 1) if pd.isna(s.left) else int(s.left))]
+    panel = pd.DataFrame(rows, columns=["forum_id", "member", "role", "year"])
+    return panel.astype({"year": "Int64"}).sort_values(
+        ["forum_id", "year", "member"], ignore_index=True)
+
+
+def _indicator_column(indicator: str) -> str:
+    if indicator not in INDICATORS:
+        raise ValueError(f"unknown indicator {indicator!r}; use one of {', '.join(INDICATORS)}")
+    return INDICATORS[indicator]
+
+
+def world_total(indicator: str, data_dir: PathLike = None) -> float:
+    """The world total of an indicator (see world_totals() for what each includes).
+
+    population: world population 2023 (UN WPP 2024 via OWID); gdp: sum over Natural Earth's
+    177 admin-0 units, 2019 (the 28 small states it lacks are in neither the total nor any
+    group); co2: the Global Carbon Budget's World total for 2023, which includes international
+    aviation and shipping that no country is assigned.
+    """
+    _indicator_column(indicator)
+    totals = world_totals(data_dir).set_index("indicator")
+    return float(totals.at[indicator, "value"])
+
+
+def coverage(group: str | Iterable[str], indicator: str, year: int | None = None,
+             data_dir: PathLike = None) -> float:
+    """Share (0–1) of the world total of ``indicator`` held by a group.
+
+    ``group`` is a forum name (its members in ``year``; ``None``: current members) or an
+    iterable of codes. ``indicator`` is "population", "gdp" or "co2"; see ``world_total`` for
+    each denominator. Organisations (EU, AU) are skipped so that their member states are not
+    counted twice; members without a value are skipped with a ``MissingDataWarning``.
+    """
+    column = _indicator_column(indicator)
+    codes = members(group, year, data_dir=data_dir) if isinstance(group, str) else list(group)
+    table = countries(data_dir).set_index("code")
+    unknown = [c for c in codes if c not in table.index]
+    if unknown:
+        raise KeyError(f"{unknown} are not codes of countries.csv")
+    chosen = table.loc[sorted(set(codes))]
+    chosen = chosen[chosen["entity_type"] != "organisation"]
+    missing = sorted(chosen.index[chosen[column].isna()])
+    if missing:
+        warnings.warn(f"no {indicator} value for {', '.join(missing)}: coverage leaves them "
+                      "out", MissingDataWarning, stacklevel=2)
+    return float(chosen[column].sum(skipna=True)) / world_total(indicator, data_dir)
