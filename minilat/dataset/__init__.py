@@ -17,11 +17,11 @@ __all__ = [
     "DATASET_DATE", "DATASET_VERSION", "DatasetError", "MissingDataWarning", "Problem",
     "UnknownForumError", "alive_in", "countries", "coverage", "disagreements", "events",
     "forum", "forum_id", "forums", "forums_of", "member_count", "members", "membership_panel",
-    "memberships", "tables", "validate", "world_total", "world_totals",
+    "memberships", "tables", "validate_dataset", "world_total", "world_totals",
 ]
 
 _MODULE_OF = {
-    "validate": ("DatasetError", "Problem", "validate"),
+    "validate": ("DatasetError", "Problem", "validate_dataset"),
     "load": ("forums", "memberships", "events", "countries", "disagreements", "world_totals",
              "tables"),
     "query": ("forum", "forum_id", "members", "member_count", "forums_of", "alive_in",
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
         membership_panel,
         world_total,
     )
-    from .validate import DatasetError, Problem, validate
+    from .validate import DatasetError, Problem, validate_dataset
     from .version import DATASET_DATE, DATASET_VERSION
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .bib import bib_files
 from .schema import Field, Resource, load_package, resolve_data_dir
-from .validate import RawTable, validate
+from .validate import RawTable, validate_dataset
 
 # List columns split into Python lists on load (the CSV keeps them `;`-joined).
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -54,7 +54,7 @@ def _typed(resource: Resource, table: RawTable) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def _load_all(data_dir: Path, stamp: tuple) -> dict[str, pd.DataFrame]:
     package = load_package(data_dir)
-    raw = validate(data_dir)
+    raw = validate_dataset(data_dir)
     return {name: _typed(package.resource(name), table) for name, table in raw.items()}
 
 

@@ -403,7 +403,8 @@ def collect(data_dir: str | os.PathLike[str] | None = None
     return problems, tables
 
 
-def validate(data_dir: str | os.PathLike[str] | None = None) -> dict[str, RawTable]:
+def validate_dataset(data_dir: str | os.PathLike[str] | None = None
+                     ) -> dict[str, RawTable]:
     """The raw tables when the dataset is valid; otherwise raise one ``DatasetError``."""
     problems, tables = collect(data_dir)
     if problems:
