@@ -42,15 +42,15 @@ class NotebookResult:
     traceback: str | None = None
 
 
-def toc_files(root: Path = ROOT) -> list[Path]:
-    """Every page file named in `_toc.yml`, in order."""
+def toc_page_names(root: Path = ROOT) -> list[str]:
+    """Every page named in `_toc.yml` (without suffix), in order; files need not exist yet."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     names: list[str] = [toc["root"]]
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
             if "file" in node:
-                names.append(node["file"])
+                names.append(str(node["file"]))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -58,14 +58,17 @@ def toc_files(root: Path = ROOT) -> list[Path]:
                 walk(item)
 
     walk({key: value for key, value in toc.items() if key != "root"})
+    return [name.removesuffix(".md").removesuffix(".ipynb") for name in names]
+
+
+def toc_files(root: Path = ROOT) -> list[Path]:
+    """Every page file named in `_toc.yml`, in order."""
     paths = []
-    for name in names:
-        candidates = [root / name, root / f"{name}.md", root / f"{name}.ipynb"]
+    for name in toc_page_names(root):
+        candidates = [root / f"{name}.md", root / f"{name}.ipynb"]
         found = next((path for path in candidates if path.is_file()), None)
         if found is None:
-            raise FileNotFoundError(
-                f"_toc.yml names '{name}', but no such .md or .ipynb file exists"
-            )
+            raise FileNotFoundError(f"_toc.yml names '{name}', but no .md or .ipynb file exists")
         paths.append(found)
     return paths
 

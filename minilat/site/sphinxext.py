@@ -4,7 +4,8 @@
   build time (never committed, never a CDN) under a versioned name, so a browser caches it once
   for the whole site, and adds it only to pages that hold a chart.
 - Adds the course's chart loader and stylesheet.
-- Removes the theme's duplicate thebe loader (a console error on every page otherwise).
+- Removes the thebe loader: Jupyter Book always loads sphinx-thebe, which declares a CDN URL
+  for thebe on every page (twice on some, a console error); this course has no live-code button.
 """
 
 from __future__ import annotations
@@ -34,23 +35,31 @@ def _add_page_assets(
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(app.env.minilat_bundle_name, priority=500, type="module")  # type: ignore[attr-defined]
         app.add_js_file("minilat-charts.js", priority=501, type="module")
-    _drop_duplicate_scripts(context)
+    _drop_thebe_and_duplicate_scripts(context)
 
 
-def _drop_duplicate_scripts(context: dict[str, Any]) -> None:
-    """Keep the first of any script the theme lists twice (thebe's loader is emitted twice)."""
+def _is_thebe(script: Any) -> bool:
+    filename = str(getattr(script, "filename", script) or "")
+    body = str(getattr(script, "attributes", {}).get("body", ""))
+    return "thebe" in filename or "THEBE_JS_URL" in body
+
+
+def _drop_thebe_and_duplicate_scripts(context: dict[str, Any]) -> None:
+    """Drop thebe's scripts and keep only the first of any script listed twice."""
     scripts = context.get("script_files")
     if not scripts:
         return
     seen: set[str] = set()
-    unique = []
+    kept = []
     for script in scripts:
-        key = str(getattr(script, "filename", script))
-        if key and key in seen:
+        key = str(getattr(script, "filename", script) or "") + str(
+            getattr(script, "attributes", {}).get("body", "")
+        )
+        if _is_thebe(script) or key in seen:
             continue
         seen.add(key)
-        unique.append(script)
-    context["script_files"] = unique
+        kept.append(script)
+    context["script_files"] = kept
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

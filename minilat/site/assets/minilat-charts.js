@@ -30,6 +30,14 @@ function describeGraphic(view, title, description) {
   graphic.setAttribute("aria-label", `${title}. ${description}`);
 }
 
+function nameActionsMenu(view, title) {
+  // vega-embed's "…" menu is a <details> whose <summary> holds only an icon.
+  const summary = view.querySelector("details > summary");
+  if (summary && !summary.getAttribute("aria-label")) {
+    summary.setAttribute("aria-label", `Export options for the chart "${title}"`);
+  }
+}
+
 async function embedChart(figure) {
   const view = figure.querySelector(".minilat-chart-view");
   const specEl = document.getElementById(figure.dataset.specId);
@@ -39,6 +47,7 @@ async function embedChart(figure) {
     await window.vegaEmbed(view, spec, EMBED_OPTIONS);
     describeGraphic(view, title, description);
     nameControls(view, title);
+    nameActionsMenu(view, title);
     figure.dataset.rendered = "true";
   } catch (error) {
     figure.dataset.rendered = "error";

@@ -1,0 +1,57 @@
+"""The whole book builds: every notebook executed, Sphinx warnings are errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, BuildResult
+
+from minilat.site.build import is_notebook, toc_files
+
+pytestmark = pytest.mark.book
+
+
+def test_book_builds_without_warnings_or_cell_errors(book_build: BuildResult) -> None:
+    assert book_build.returncode == 0, book_build.output[-6000:]
+
+
+def test_every_toc_page_is_built(site_dir) -> None:
+    missing = [
+        path.relative_to(ROOT).with_suffix(".html").as_posix()
+        for path in toc_files()
+        if not (site_dir / path.relative_to(ROOT).with_suffix(".html")).is_file()
+    ]
+    assert not missing, f"pages in _toc.yml missing from the site: {missing}"
+
+
+def test_every_notebook_page_was_executed(site_dir) -> None:
+    report = json.loads((ROOT / "_build" / "reports" / "execution.json").read_text())
+    statuses = {entry["path"]: entry["status"] for entry in report}
+    notebooks = [str(path) for path in toc_files() if is_notebook(path)]
+    assert notebooks, "no notebook pages found in _toc.yml"
+    not_run = [path for path in notebooks if statuses.get(path) not in {"executed", "cached"}]
+    assert not not_run, f"notebooks without a successful execution: {not_run}"
+
+
+def test_no_cdn_or_remote_asset_in_built_html(site_dir) -> None:
+    offenders = []
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for host in (
+            "cdn.jsdelivr.net",
+            "unpkg.com",
+            "cdnjs.cloudflare.com",
+            "fonts.googleapis.com",
+        ):
+            if host in text:
+                offenders.append(f"{page.relative_to(site_dir)}: {host}")
+    assert not offenders, offenders
+
+
+def test_vega_bundle_is_one_shared_file_not_inlined(site_dir) -> None:
+    bundles = list((site_dir / "_static").glob("vega-bundle-*.js"))
+    assert len(bundles) == 1, bundles
+    marker = "window.vegaEmbed="
+    inlined = [p.name for p in site_dir.rglob("*.html") if marker in p.read_text(errors="replace")]
+    assert not inlined, f"vega bundle inlined into pages: {inlined}"
