@@ -156,7 +156,7 @@ def world_totals(ref: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
                        "source's share-of-world column (median of population / share over the "
                        "countries with at least 1% of the world), rounded to 100,000."},
         {"indicator": "gdp", "column": "gdp_musd", "value": str(int(ne_gdp)),
-         "unit": "million US$", "year": "2019", "source": GDP_SOURCE,
+         "unit": "million USD", "year": "2019", "source": GDP_SOURCE,
          "definition": "Sum of the GDP estimates of all 177 admin-0 units of Natural Earth's "
                        "1:110m layer (including non-UN units such as Taiwan and Western "
                        "Sahara); the 28 small UN members missing from that layer are not in "
