@@ -1,0 +1,99 @@
+"""Print the book's build and page-load figures.
+
+1. clean build (`python -m minilat.site.build` after removing `_build`): parallel execution;
+2. no-change rebuild;
+3. the same sources built the stock way: serial `jupyter-book build --all` in a fresh copy;
+4. each page's transfer size on a cold load and the time until its charts are painted,
+   served from 127.0.0.1 to headless Chromium.
+
+Usage: python benchmarks/build.py [--skip-stock]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "MINILAT_BUILD": "site"}
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".ruff_cache")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        print(completed.stdout[-3000:], completed.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"command failed: {' '.join(command)}")
+    return elapsed
+
+
+def stock_build_seconds() -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "book"
+        shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
+        return timed([str(BIN / "jupyter-book"), "build", "--all", str(copy)], cwd=copy)
+
+
+def page_figures() -> list[tuple[str, int, float | None]]:
+    from playwright.sync_api import sync_playwright
+
+    from minilat.site import audit
+    from minilat.site.build import toc_page_names
+
+    pages = [f"{name}.html" for name in toc_page_names()]
+    rows = []
+    with audit.serve(ROOT / "_build" / "html") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(audit.CHROMIUM), args=audit.CHROMIUM_FLAGS
+        )
+        for page_path in pages:
+            context = browser.new_context()  # a fresh context is a cold cache
+            page, load = audit.open_page(context, url, page_path)
+            painted = None
+            if load.charts_painted_ms is not None:
+                painted = load.charts_painted_ms - page.evaluate(
+                    "performance.getEntriesByType('navigation')[0].responseEnd"
+                )
+            rows.append((page_path, load.bytes_transferred, painted))
+            context.close()
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-stock", action="store_true", help="skip the stock serial build")
+    args = parser.parse_args()
+    build = [sys.executable, "-m", "minilat.site.build"]
+
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+    clean = timed(build, ROOT)
+    rebuild = timed(build, ROOT)
+    print(f"clean build (parallel execution):  {clean:7.1f} s")
+    print(f"no-change rebuild:                 {rebuild:7.1f} s")
+    if not args.skip_stock:
+        stock = stock_build_seconds()
+        print(
+            f"stock serial jupyter-book --all:   {stock:7.1f} s  (clean build = {clean / stock:.0%} of it)"
+        )
+
+    print("\ncold load per page (bytes over the wire, charts painted after the HTML arrived):")
+    worst = 0
+    for page_path, size, painted in page_figures():
+        worst = max(worst, size)
+        paint = f"{painted:6.0f} ms" if painted is not None else "   (no chart)"
+        print(f"  {page_path:55s} {size / 1e6:6.2f} MB  {paint}")
+    print(f"largest cold load: {worst / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
