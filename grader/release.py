@@ -1,0 +1,58 @@
+"""``course release``: student notebooks for a cohort and the matching grader bundles.
+
+Layout of ``--out DIR``::
+
+    DIR/student/NN-slug.ipynb          hand these out (public tests embedded; no solutions)
+    DIR/student/README.md              how to open them offline
+    DIR/instructor/NN-slug.bundle.json keep private (mode 0600): hidden tests, points, rubrics
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.bundle import bundle_payload, write_bundle
+from grader.myst import to_ipynb
+from grader.pages import student_notebook
+from grader.source import load_exercise_set
+
+STUDENT_README = """# {title}
+
+Open each notebook in Jupyter (JupyterLab, Notebook or VS Code) in an environment with the
+course package installed (`pip install -e .` in the course repository). Everything the notebook
+needs runs offline: the dataset ships with the package and the public tests are inside the
+notebook. Fill in each answer cell, run `check("q1")` to see which public tests pass, and hand
+the .ipynb in unchanged otherwise: keep the variable names the answer cells give.
+"""
+
+
+@dataclass
+class Released:
+    set_id: str
+    notebook: Path
+    bundle: Path
+    params: dict
+
+
+def release(sources: list[Path], out_dir: Path, seed: int | None = None) -> list[Released]:
+    student_dir, instructor_dir = out_dir / "student", out_dir / "instructor"
+    student_dir.mkdir(parents=True, exist_ok=True)
+    released = []
+    titles = []
+    for source in sources:
+        exercise_set = load_exercise_set(source)
+        params = exercise_set.choose_params(seed)
+        notebook_path = student_dir / f"{exercise_set.id}.ipynb"
+        notebook = to_ipynb(student_notebook(exercise_set, params))
+        notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
+        bundle_path = instructor_dir / f"{exercise_set.id}.bundle.json"
+        write_bundle(bundle_payload(exercise_set, params, seed), bundle_path)
+        released.append(Released(exercise_set.id, notebook_path, bundle_path, params))
+        titles.append(exercise_set.title)
+    (student_dir / "README.md").write_text(
+        STUDENT_README.format(title="; ".join(titles) or "Exercises"), encoding="utf-8"
+    )
+    return released

@@ -1,0 +1,144 @@
+"""What a forked child does with one submission: isolate, limit, run its cells, send answers.
+
+Messages to the runner are JSON lines on one pipe: ``{"cell": n}`` before each cell, then
+``{"done": {...}}`` with the encoded answers. Student code can write to that pipe too; that only
+lets it send plain data — the same as assigning variables — because all scoring happens in the
+checker process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any
+
+from grader.sandbox import isolation
+from grader.values import Refused, encode
+
+MAGIC_LINE = re.compile(r"^\s*[%!]")
+OUTPUT_KEEP = 4096
+
+
+class CappedOutput:
+    """A stdout/stderr stand-in that keeps the first few KB and counts the rest."""
+
+    encoding = "utf-8"
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+
+    def write(self, text: Any) -> int:
+        text = str(text)
+        if self.size < OUTPUT_KEEP:
+            self.kept.append(text[: OUTPUT_KEEP - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def text(self) -> str:
+        return "".join(self.kept)
+
+
+def _send(fd: int, message: dict[str, Any]) -> None:
+    data = (json.dumps(message) + "\n").encode("utf-8")
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _quiet_fds(keep: int) -> None:
+    """Stdin/stdout/stderr to /dev/null; close every other inherited descriptor."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 16)
+
+
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python; comment them out."""
+    return "\n".join(
+        "# " + line if MAGIC_LINE.match(line) else line for line in source.splitlines()
+    )
+
+
+def encode_answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for name in names:
+        if name not in namespace:
+            answers[name] = {"state": "missing"}
+            continue
+        try:
+            answers[name] = {"state": "value", "data": encode(namespace[name])}
+        except Refused as err:
+            answers[name] = {"state": "refused", "reason": str(err)}
+        except BaseException as err:  # anything the value's own code raises
+            answers[name] = {"state": "refused",
+                             "reason": f"could not be read ({type(err).__name__})"}
+    return answers
+
+
+def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any], fd: int) -> list[dict]:
+    errors = []
+    for cell in cells:
+        _send(fd, {"cell": cell["index"]})
+        try:
+            code = compile(strip_magics(cell["source"]), f"<cell {cell['index']}>", "exec")
+            exec(code, namespace)  # noqa: S102 - untrusted code, inside the sandbox
+        except BaseException as err:  # SystemExit, MemoryError, anything: note it, go on
+            errors.append({"cell": cell["index"], "error": f"{type(err).__name__}: {err}"[:300]})
+    return errors
+
+
+def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
+               namespaces_ok: bool, scratch: str | None) -> None:
+    """Entry point in the forked child. Never returns."""
+    try:
+        os.setsid()
+        _quiet_fds(fd)
+        limits = request["limits"]
+        root = isolation.is_linux_root()
+        uid = isolation.BASE_UID + os.getpid()
+        if namespaces_ok:
+            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]))
+            scratch = isolation.SCRATCH
+            os.mkdir(scratch, 0o700)
+        if scratch is None:
+            raise RuntimeError("no scratch folder")
+        if root:
+            os.chown(scratch, uid, uid)
+        with open(os.path.join(scratch, "submission.py"), "w", encoding="utf-8") as handle:
+            for cell in request["cells"]:
+                handle.write(f"# --- cell {cell['index']} ---\n{cell['source']}\n")
+        if root:
+            os.chown(os.path.join(scratch, "submission.py"), uid, uid)
+        os.chdir(scratch)
+        base = isolation.address_space_bytes()
+        memory = base + int(limits["memory_mb"]) * 2**20 if base else None
+        isolation.set_limits(
+            limits["cpu_seconds"], memory, int(limits["processes"]), int(limits["output_bytes"])
+        )
+        if root:
+            isolation.drop_privileges(uid)
+    except BaseException as err:
+        _send(fd, {"sandbox_failed": f"{type(err).__name__}: {err}"})
+        os._exit(3)
+    try:
+        output = CappedOutput()
+        sys.stdout = sys.stderr = output
+        namespace = dict(template)
+        errors = run_cells(request["cells"], namespace, fd)
+        answers = encode_answers(namespace, request["answers"])
+        _send(fd, {"done": {"answers": answers, "cell_errors": errors,
+                            "output": output.text(), "output_size": output.size}})
+    except BaseException:  # the submission broke the pipe or the encoder: no answers
+        os._exit(4)
+    os._exit(0)

@@ -1,0 +1,158 @@
+"""OS-level protections for a submission's process (Linux first; degrade elsewhere, and say so).
+
+As root on Linux the child gets: new mount and network namespaces (no network at all; the
+bundle, the submissions folder and the output folder hidden under empty mounts; a private,
+size-limited /tmp), its own unprivileged uid/gid (one per child, so children cannot touch each
+other and RLIMIT_NPROC counts only its own processes), no supplementary groups, and
+``no_new_privs`` (setuid programs cannot raise it back). Everywhere: resource limits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import resource
+import signal
+import sys
+from pathlib import Path
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
+# Children get uid/gid BASE_UID + their pid: unique among live children, unused by real accounts.
+BASE_UID = 200_000
+SCRATCH = "/tmp/submission"
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True) if sys.platform == "linux" else None
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def is_linux_root() -> bool:
+    return sys.platform == "linux" and os.geteuid() == 0
+
+
+def unshare(flags: int) -> None:
+    if _libc is None:
+        raise OSError("unshare is Linux only")
+    _check(_libc.unshare(flags), "unshare")
+
+
+def mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    if _libc is None:
+        raise OSError("mount is Linux only")
+    _check(
+        _libc.mount(
+            source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+def prctl(option: int, value: int) -> None:
+    if _libc is not None:
+        _check(_libc.prctl(option, value, 0, 0, 0), "prctl")
+
+
+def become_subreaper() -> None:
+    """Orphaned grandchildren of submissions re-parent to the runner, which reaps them."""
+    try:
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+    except OSError:
+        pass
+
+
+def new_namespaces(hide: list[str], scratch_mb: int) -> None:
+    """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only)."""
+    unshare(CLONE_NEWNS | CLONE_NEWNET)
+    mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    for path in hide:
+        if os.path.isdir(path):
+            mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
+        elif os.path.exists(path):
+            mount("/dev/null", path, None, MS_BIND, None)
+    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(tmp):
+            size = f"size={scratch_mb}m,mode=1777"
+            mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size)
+
+
+def set_limits(cpu_seconds: float, memory_bytes: int | None, processes: int,
+               file_bytes: int) -> None:
+    cpu = max(1, int(cpu_seconds + 0.999))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if memory_bytes is not None and hasattr(resource, "RLIMIT_AS"):
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if hasattr(resource, "RLIMIT_NPROC"):
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def drop_privileges(uid: int) -> None:
+    """Become ``uid`` for good: no groups, same gid, then no way back (no_new_privs)."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def address_space_bytes() -> int | None:
+    """Current virtual size of this process (RLIMIT_AS counts from here), Linux only."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid`` (a submission's leftovers), from root."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)  # as uid: every process of uid except this one
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def probe_namespaces(hide_test: str | None = None) -> str:
+    """Try the namespace setup in a throwaway child; return "" if it works, else the reason."""
+    if not is_linux_root():
+        return "not running as root on Linux"
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            new_namespaces([], 1)
+            message = b""
+        except OSError as err:
+            message = str(err).encode() or b"failed"
+        os.write(write_fd, message)
+        os._exit(0)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 4096):
+        chunks.append(chunk)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode(errors="replace")

@@ -1,0 +1,235 @@
+"""The warm fork server: ``python -m grader.sandbox.runner`` (started by :mod:`client`).
+
+A fresh interpreter that imports pandas, numpy, pyarrow and altair once, then forks one child
+per submission. It never receives tests, bundles or solutions — only a submission's code cells,
+the public setup code and the names of the answer variables — so nothing secret is in the memory
+a child inherits. Protocol: length-prefixed JSON frames on stdin/stdout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import time
+from typing import Any, BinaryIO
+
+from grader.sandbox import isolation
+from grader.sandbox.child import child_main
+
+HEADER = struct.Struct(">Q")
+
+
+def read_frame(stream: BinaryIO) -> Any:
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    return json.loads(stream.read(size))
+
+
+def write_frame(stream: BinaryIO, message: Any) -> None:
+    data = json.dumps(message).encode("utf-8")
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def preload() -> None:
+    """Import what submissions use, once, so each fork starts warm."""
+    import altair  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    import grader.values  # noqa: F401
+
+    try:
+        import minilat.dataset  # noqa: F401
+    except Exception:  # the teaching library is optional for the engine
+        pass
+
+
+def _noop(*_args: Any, **_kwargs: Any) -> None:
+    """check() while grading: the grader runs the tests itself."""
+
+
+class Runner:
+    def __init__(self) -> None:
+        self.namespace_problem = isolation.probe_namespaces()
+        self.root = isolation.is_linux_root()
+        self.templates: dict[str, dict[str, Any]] = {}
+
+    def capabilities(self) -> dict[str, Any]:
+        return {
+            "platform": sys.platform,
+            "root": self.root,
+            "unprivileged_uid": self.root,
+            "namespaces": not self.namespace_problem,
+            "namespaces_problem": self.namespace_problem,
+        }
+
+    def template(self, setup: str, params: dict[str, Any]) -> dict[str, Any]:
+        key = hashlib.sha256(json.dumps([setup, params], sort_keys=True).encode()).hexdigest()
+        if key not in self.templates:
+            namespace: dict[str, Any] = {"__name__": "__main__", "params": dict(params),
+                                         "check": _noop, "check_all": _noop}
+            exec(compile(setup, "<setup>", "exec"), namespace)  # noqa: S102 - public setup
+            self.templates[key] = namespace
+        return self.templates[key]
+
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            template = self.template(request["setup"], request["params"])
+        except Exception as err:
+            return {"status": "error", "reason": f"the exercise setup code failed: {err}"}
+        limits = request["limits"]
+        scratch = None
+        if not self.namespace_problem == "":
+            scratch = tempfile.mkdtemp(prefix="course-submission-")
+        read_fd, write_fd = os.pipe()
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            child_main(write_fd, request, template, self.namespace_problem == "", scratch)
+            os._exit(70)  # child_main never returns
+        os.close(write_fd)
+        try:
+            outcome = self._collect(pid, read_fd, started, limits)
+        finally:
+            os.close(read_fd)
+            self._cleanup(pid, scratch)
+        outcome["seconds"] = round(time.monotonic() - started, 4)
+        return outcome
+
+    def _collect(self, pid: int, read_fd: int, started: float,
+                 limits: dict[str, Any]) -> dict[str, Any]:
+        deadline = started + float(limits["wall_seconds"])
+        max_bytes = int(limits["result_bytes"])
+        pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+        buffer = bytearray()
+        exited, status, stop = False, 0, ""
+        os.set_blocking(read_fd, False)
+        while not exited:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                stop = "timeout"
+                break
+            watch = [read_fd] + ([pidfd] if pidfd is not None else [])
+            ready, _, _ = select.select(watch, [], [], min(remaining, 0.05))
+            if read_fd in ready:
+                buffer += self._drain(read_fd)
+                if len(buffer) > max_bytes:
+                    stop = "too_big"
+                    break
+            done_pid, status = os.waitpid(pid, os.WNOHANG)
+            exited = done_pid == pid
+        if exited:
+            buffer += self._drain(read_fd)
+        if pidfd is not None:
+            os.close(pidfd)
+        if not exited:
+            self._kill(pid)
+            _, status = os.waitpid(pid, 0)
+        return self._interpret(buffer, status, stop, limits)
+
+    @staticmethod
+    def _drain(fd: int) -> bytes:
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _interpret(buffer: bytes, status: int, stop: str,
+                   limits: dict[str, Any]) -> dict[str, Any]:
+        last_cell, done, sandbox_failed = None, None, None
+        for line in bytes(buffer).split(b"\n"):
+            try:
+                message = json.loads(line)
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if not isinstance(message, dict):
+                continue
+            if isinstance(message.get("cell"), int):
+                last_cell = message["cell"]
+            if isinstance(message.get("done"), dict):
+                done = message["done"]
+            if isinstance(message.get("sandbox_failed"), str):
+                sandbox_failed = message["sandbox_failed"]
+        where = f" in cell {last_cell}" if last_cell is not None else ""
+        if stop == "timeout":
+            return {"status": "timeout", "reason": f"ran longer than "
+                    f"{float(limits['wall_seconds']):g} s (wall clock){where}"}
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+            return {"status": "timeout",
+                    "reason": f"used more than {limits['cpu_seconds']:g} s of CPU time{where}"}
+        if stop == "too_big":
+            return {"status": "error", "reason": "the submission sent more than "
+                    f"{int(limits['result_bytes']) // 2**20} MB of answers{where}"}
+        if sandbox_failed is not None:
+            return {"status": "error", "reason": f"sandbox setup failed: {sandbox_failed}"}
+        if done is None or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+                   if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")
+            return {"status": "error", "reason": f"the submission ended its process ({how})"
+                    f"{where} before its answers could be read"}
+        return {"status": "ok", "done": done}
+
+    def _kill(self, pid: int) -> None:
+        for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                target()
+            except OSError:
+                pass
+
+    def _cleanup(self, pid: int, scratch: str | None) -> None:
+        """Kill whatever the submission left running, reap it, remove its scratch folder."""
+        self._kill(pid)
+        if self.root:
+            isolation.kill_uid(isolation.BASE_UID + pid)
+        while True:
+            try:
+                reaped, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if reaped == 0:
+                break
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> None:
+    # Frames travel on private copies of stdin/stdout; stray prints go to stderr.
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    preload()
+    isolation.become_subreaper()
+    runner = Runner()
+    write_frame(replies, {"ready": True, "capabilities": runner.capabilities(),
+                          "pid": os.getpid()})
+    while (request := read_frame(requests)) is not None:
+        try:
+            reply = runner.run(request)
+        except Exception as err:  # keep serving; the client records an error for this one
+            reply = {"status": "error", "reason": f"runner failure: {type(err).__name__}: {err}"}
+        write_frame(replies, reply)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Read a submitted .ipynb defensively: anything malformed becomes a clear "invalid" reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.pages import SETUP_TAG, WRITTEN_PLACEHOLDER
+
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+
+
+class InvalidSubmission(ValueError):
+    """The file is not a notebook the grader can read; the message says why."""
+
+
+@dataclass
+class Submission:
+    student: str
+    sha256: str
+    code_cells: list[dict[str, Any]] = field(default_factory=list)  # {"index", "source"}
+    written: dict[str, str] = field(default_factory=dict)  # question id -> answer text
+
+
+def _source(cell: dict[str, Any], number: int) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        return "".join(source)
+    if isinstance(source, str):
+        return source
+    raise InvalidSubmission(f"cell {number}: 'source' is neither text nor a list of lines")
+
+
+def _tags(cell: dict[str, Any]) -> list[str]:
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+
+
+def parse_submission(student: str, data: bytes) -> Submission:
+    """Parse notebook bytes. Raises InvalidSubmission naming the problem and where."""
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise InvalidSubmission("the file is empty")
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise InvalidSubmission(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InvalidSubmission(
+            f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})"
+        ) from err
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidSubmission(
+            f"not valid notebook JSON (line {err.lineno}, column {err.colno}: {err.msg})"
+        ) from err
+    except RecursionError as err:
+        raise InvalidSubmission("not valid notebook JSON (nested too deeply)") from err
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise InvalidSubmission("not a Jupyter notebook (no 'cells' list)")
+    submission = Submission(student, digest)
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise InvalidSubmission(f"cell {number}: not a notebook cell")
+        source = _source(cell, number)
+        tags = _tags(cell)
+        if cell["cell_type"] == "code" and SETUP_TAG not in tags:
+            submission.code_cells.append({"index": number, "source": source})
+        elif cell["cell_type"] == "markdown":
+            for tag in tags:
+                if tag.startswith("answer-"):
+                    answer = source.strip()
+                    if answer == WRITTEN_PLACEHOLDER:
+                        answer = ""
+                    submission.written[tag.removeprefix("answer-")] = answer
+    return submission
+
+
+def read_submission(path: Path) -> Submission:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InvalidSubmission(f"cannot read the file: {err.strerror}") from err
+    return parse_submission(path.stem, data)
