@@ -64,11 +64,14 @@ def forum(name_or_id: str, data_dir: PathLike = None) -> pd.Series:
             raise UnknownForumError(f"{name_or_id!r} is ambiguous: it names {', '.join(ids)}; "
                                     "use a forum_id")
     every_name = {n: row["forum_id"] for _, row in table.iterrows() for n in _names(row)}
-    close = difflib.get_close_matches(name_or_id, list(every_name), n=5, cutoff=0.6)
-    close += [n for n in every_name if _loose(name_or_id) and _loose(name_or_id) in _loose(n)
-              and n not in close][: 5 - len(close)]
-    hint = (f"; did you mean {', '.join(repr(n) for n in close)}?" if close
-            else "; see forums() for every forum")
+    wanted = _loose(name_or_id)
+    close = difflib.get_close_matches(name_or_id, list(every_name), n=10, cutoff=0.6)
+    close += [n for n in every_name if len(wanted) >= 2 and wanted in _loose(n)]
+    suggestions: dict[str, str] = {}  # one suggestion per forum
+    for name in close:
+        suggestions.setdefault(every_name[name], name)
+    shown = [f"{name!r} ({fid})" for fid, name in list(suggestions.items())[:5]]
+    hint = (f"; did you mean {', '.join(shown)}?" if shown else "; see forums() for every forum")
     raise UnknownForumError(f"no forum is called {name_or_id!r}{hint}")
 
 
