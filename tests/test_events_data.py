@@ -46,7 +46,7 @@ REQUIRED: dict[str, tuple[int, int | None, int | None]] = {
     "g8_russia_member": (1998, None, None),
     "g8_russia_suspended": (2014, 3, 24),
     "g20_fm_first_meeting": (1999, 12, 15),
-    "g20_first_leaders_summit": (2008, 11, 15),
+    "g20_first_leaders_summit": (2008, 11, 14),
     "g20_african_union_joins": (2023, 9, 9),
     "bric_first_summit": (2009, 6, 16),
     "brics_south_africa_invited": (2010, 12, 23),
