@@ -158,6 +158,17 @@ def test_disagreement_must_point_at_a_real_row_and_column(data: Path) -> None:
            "of countries" in message
 
 
+def test_disagreement_about_a_spell_uses_its_composite_key(data: Path) -> None:
+    path = data / "disagreements.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("memberships,g7|RUS|member|1997,joined,1998,fx_g7,1999,fx_paper,\n")
+        fh.write("memberships,g7|RUS|member|1998,joined,1998,fx_g7,1999,fx_paper,\n")
+    message = error_of(data)
+    assert "disagreements.csv, row 3 (line 4), column 'key', value 'g7|RUS|member|1998': not " \
+           "a forum_id|member|role|joined of memberships" in message
+    assert "row 2 (line 3)" not in message
+
+
 def test_organisation_code_shape(data: Path) -> None:
     edit(data, "countries.csv", 12, "code", "EUR")
     edit(data, "memberships.csv", 9, "member", "EUR")

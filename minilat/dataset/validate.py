@@ -22,6 +22,8 @@ from .schema import Field, Package, Resource, load_package, resolve_data_dir
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _THREE_LETTERS = re.compile(r"^[A-Z]{3}$")
+#: Joins the columns of a composite key in disagreements.key (``brics|ZAF|member|2010``).
+KEY_JOINER = "|"
 
 
 @dataclass(frozen=True)
@@ -366,9 +368,11 @@ def rule_disagreement_target(tables: dict[str, RawTable], table: RawTable, rule:
             problems.append(Problem(row.file, f"not a column of {target.resource.name}",
                                     row.row, row.line, "column", column))
         key = target.resource.primary_key
-        if len(key) == 1 and target.usable and row.values["key"]:
-            if row.values["key"] not in {r.values[key[0]] for r in target.rows}:
-                problems.append(Problem(row.file, f"not a {key[0]} of {target.resource.name}",
+        if target.usable and row.values["key"]:
+            existing = {KEY_JOINER.join(r.values[k] for k in key) for r in target.rows}
+            if row.values["key"] not in existing:
+                problems.append(Problem(row.file, f"not a {KEY_JOINER.join(key)} of "
+                                                  f"{target.resource.name}",
                                         row.row, row.line, "key", row.values["key"]))
 
 
