@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import time
 from typing import Any
 
 from grader.sandbox import isolation
@@ -101,6 +102,7 @@ def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any], fd: int) -
 def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
                namespaces_ok: bool, scratch: str | None) -> None:
     """Entry point in the forked child. Never returns."""
+    clock = [time.perf_counter()]
     try:
         os.setsid()
         _quiet_fds(fd)
@@ -135,10 +137,15 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         output = CappedOutput()
         sys.stdout = sys.stderr = output
         namespace = dict(template)
+        clock.append(time.perf_counter())
         errors = run_cells(request["cells"], namespace, fd)
+        clock.append(time.perf_counter())
         answers = encode_answers(namespace, request["answers"])
+        clock.append(time.perf_counter())
+        phases = [round((b - a) * 1000, 2) for a, b in zip(clock, clock[1:], strict=False)]
         _send(fd, {"done": {"answers": answers, "cell_errors": errors,
-                            "output": output.text(), "output_size": output.size}})
+                            "output": output.text(), "output_size": output.size,
+                            "ms": dict(zip(("sandbox", "cells", "encode"), phases, strict=False))}})
     except BaseException:  # the submission broke the pipe or the encoder: no answers
         os._exit(4)
     os._exit(0)

@@ -1,0 +1,227 @@
+"""``course grade``: grade a folder of notebooks into a gradebook, feedback files and a cache.
+
+Outputs beside ``--out gradebook.csv``:
+
+- ``gradebook.csv`` — ``student,status,score,max_score,reason`` then one column per question
+  (points; ``manual`` for written questions, whose points are not in ``score``);
+- ``feedback/STUDENT.md`` — per-question points and messages (never hidden-test code);
+- ``manual.csv`` — the written answers with an empty ``points`` column for the instructor;
+- ``.gradebook-cache/`` — one result per (bundle, limits, submission bytes): an unchanged
+  submission is never graded twice, and an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from pathlib import Path
+
+from grader.bundle import Bundle, load_bundle
+from grader.grading import Limits, ResultRecord, grade_submission
+
+BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
+
+
+def _cache_key(bundle: Bundle, limits: Limits, path: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(bundle.sha256.encode())
+    settings = {k: v for k, v in asdict(limits).items() if k != "hide"}
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fmt(points: float) -> str:
+    return f"{points:g}"
+
+
+def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict[str, str]]:
+    rows = []
+    for record in sorted(records, key=lambda r: r.student):
+        row = {
+            "student": record.student,
+            "status": record.status,
+            "score": _fmt(record.score),
+            "max_score": _fmt(record.max_score),
+            "reason": record.reason,
+        }
+        by_id = {q.id: q for q in record.questions}
+        for question in bundle.questions:
+            result = by_id.get(question["id"])
+            if question["kind"] == "written":
+                row[question["id"]] = "manual"
+            else:
+                row[question["id"]] = _fmt(result.points) if result else "0"
+        rows.append(row)
+    return rows
+
+
+def write_gradebook(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
+    columns = BASE_COLUMNS + bundle.question_ids
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(gradebook_rows(bundle, records))
+
+
+def feedback_text(bundle: Bundle, record: ResultRecord) -> str:
+    title = bundle.data.get("title", bundle.data["set_id"])
+    lines = [
+        f"# Feedback: {title}",
+        "",
+        f"Student: {record.student}",
+        f"Status: {record.status}",
+        f"Score: {_fmt(record.score)} / {_fmt(record.max_score)} (auto-graded)",
+    ]
+    if record.reason:
+        lines.append(f"Note: {record.reason}")
+    lines.append("")
+    for result in record.questions:
+        if result.kind == "written":
+            lines.append(f"## {result.id}: written answer ({_fmt(result.max_points)} points, "
+                         "graded by your instructor)")
+            answer = record.written.get(result.id, "")
+            lines.append("")
+            lines.append("> " + answer.replace("\n", "\n> ") if answer else "(no answer)")
+        else:
+            lines.append(f"## {result.id}: {_fmt(result.points)} / {_fmt(result.max_points)}")
+            lines.append("")
+            passed = [o for o in result.outcomes if o.passed]
+            if result.outcomes:
+                lines.append(f"- {len(passed)} of {len(result.outcomes)} tests passed")
+            lines += [f"- {message}" for message in result.messages]
+        lines.append("")
+    if record.cell_errors:
+        lines.append("## Errors while running your notebook")
+        lines.append("")
+        lines += [f"- cell {e.get('cell')}: {e.get('error')}" for e in record.cell_errors]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_manual(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
+    written = [q for q in bundle.questions if q["kind"] == "written"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "question", "max_points", "points", "answer"])
+        for record in sorted(records, key=lambda r: r.student):
+            for question in written:
+                writer.writerow([record.student, question["id"], _fmt(question["points"]), "",
+                                 record.written.get(question["id"], "")])
+
+
+def _guard_hidden(paths: list[Path]) -> None:
+    """Folders hidden from student code must not contain the Python the sandbox needs."""
+    needed = [Path(sys.prefix).resolve(), Path(__file__).resolve().parent]
+    for path in paths:
+        for need in needed:
+            if path.is_dir() and need.is_relative_to(path.resolve()):
+                raise ValueError(
+                    f"{path} holds {need}, which student code needs; put submissions and "
+                    "grading output in a folder of their own"
+                )
+
+
+def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
+               on_done: Callable[[Path, ResultRecord], None]) -> None:
+    if workers <= 1:
+        for path in paths:
+            on_done(path, grade_submission(bundle, path, limits))
+        return
+    remaining = list(paths)
+    attempts = 0
+    while remaining and attempts < 3:
+        attempts += 1
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures: dict[Future, Path] = {
+                pool.submit(grade_submission, bundle, path, limits): path for path in remaining
+            }
+            remaining = []
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    on_done(path, future.result())
+                except BrokenProcessPool:
+                    remaining.append(path)  # a grading process died: retry on a fresh pool
+                except Exception as err:  # never stop the batch
+                    record = ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+                                          f"grader failure: {type(err).__name__}: {err}")
+                    on_done(path, record)
+    for path in remaining:
+        on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+                                   "grader failure: the grading process kept dying"))
+
+
+def grade_folder(
+    bundle_path: Path,
+    submissions_dir: Path,
+    out_csv: Path,
+    limits: Limits | None = None,
+    workers: int = 1,
+    student: str | None = None,
+    progress: bool = True,
+) -> list[ResultRecord]:
+    """Grade every ``*.ipynb`` in a folder; see the module docstring for what it writes."""
+    bundle = load_bundle(bundle_path)
+    limits = limits or Limits()
+    if not submissions_dir.is_dir():
+        raise ValueError(f"{submissions_dir}: no such folder of submissions")
+    paths = sorted(submissions_dir.glob("*.ipynb"))
+    if student is not None and student not in {p.stem for p in paths}:
+        raise ValueError(f"{submissions_dir}: no submission {student}.ipynb to regrade")
+    out_dir = out_csv.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir = out_dir / f".{out_csv.stem}-cache"
+    feedback_dir = out_dir / "feedback"
+    for folder in (cache_dir, feedback_dir):
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, 0o700)
+    hidden = [bundle_path, submissions_dir, cache_dir, feedback_dir]
+    hidden += [p for p in (out_csv, out_dir / "manual.csv") if p.exists()]
+    _guard_hidden(hidden)
+    limits = Limits(**{**asdict(limits), "hide": tuple(str(p.resolve()) for p in hidden)})
+
+    records: dict[str, ResultRecord] = {}
+    todo, keys = [], {}
+    for path in paths:
+        key = keys[path] = _cache_key(bundle, limits, path)
+        cached = cache_dir / f"{key}.json"
+        if cached.exists() and path.stem != student:
+            try:
+                records[path.stem] = ResultRecord.from_dict(json.loads(cached.read_text()))
+                continue
+            except (ValueError, TypeError, KeyError):
+                pass  # a damaged cache entry: grade again
+        todo.append(path)
+
+    bar = None
+    if progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="nb", desc="grading", file=sys.stderr)
+
+    def done(path: Path, record: ResultRecord) -> None:
+        record.student = path.stem
+        records[path.stem] = record
+        (cache_dir / f"{keys[path]}.json").write_text(json.dumps(record.to_dict()))
+        if bar is not None:
+            bar.update(1)
+
+    _grade_all(bundle, todo, limits, workers, done)
+    if bar is not None:
+        bar.close()
+    results = [records[p.stem] for p in paths]
+    write_gradebook(bundle, results, out_csv)
+    for record in results:
+        (feedback_dir / f"{record.student}.md").write_text(feedback_text(bundle, record),
+                                                           encoding="utf-8")
+    if any(q["kind"] == "written" for q in bundle.questions):
+        write_manual(bundle, results, out_dir / "manual.csv")
+    return results

@@ -1,0 +1,87 @@
+"""``course export-canvas``: turn a gradebook into a CSV that Canvas's gradebook import accepts.
+
+The file has Canvas's own gradebook columns — ``Student,ID,SIS User ID,SIS Login ID,Section``
+— then one column for the assignment, a ``Points Possible`` row first, then one row per student.
+Canvas matches rows to students by ``ID`` (or the SIS columns) and creates the assignment if its
+column is new. Students are identified, in order, by:
+
+1. a roster (``--roster``: Canvas's own gradebook export, Grades → Export), matched on
+   SIS Login ID, SIS User ID, ID or the student's name;
+2. the name Canvas gives bulk-downloaded submissions, ``name_ID_SUBMISSIONID_file.ipynb`` (also
+   ``name_LATE_ID_...``), from which the numeric Canvas user ID is taken;
+3. otherwise the file stem is written as the SIS Login ID.
+
+``--manual manual.csv`` adds the instructor's points for written questions to the score.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+DOWNLOAD_NAME = re.compile(r"^(?P<name>[a-z0-9-]+?)_(?:late_)?(?P<id>\d+)_\d+", re.IGNORECASE)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _manual_points(path: Path | None) -> tuple[dict[str, float], float]:
+    """Per-student manual points and the manual maximum per student."""
+    if path is None:
+        return {}, 0.0
+    points: dict[str, float] = {}
+    maxima: dict[str, float] = {}
+    for number, row in enumerate(_read_csv(path), start=2):
+        if row.get("points", "").strip():
+            try:
+                value = float(row["points"])
+            except ValueError as err:
+                raise ValueError(f"{path}, row {number}, column points: {row['points']!r} is "
+                                 "not a number") from err
+            points[row["student"]] = points.get(row["student"], 0.0) + value
+        maxima[row["question"]] = float(row["max_points"])
+    return points, sum(maxima.values())
+
+
+def export_canvas(gradebook: Path, out: Path, assignment: str, roster: Path | None = None,
+                  manual: Path | None = None) -> list[str]:
+    """Write the Canvas CSV; return warnings (students not matched in the roster)."""
+    rows = _read_csv(gradebook)
+    if not rows or "score" not in rows[0]:
+        raise ValueError(f"{gradebook}: not a course gradebook (no 'score' column)")
+    manual_points, manual_max = _manual_points(manual)
+    lookup: dict[str, dict[str, str]] = {}
+    if roster is not None:
+        for entry in _read_csv(roster):
+            if entry.get("Student", "").strip() == "Points Possible":
+                continue
+            for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
+                if entry.get(column):
+                    lookup.setdefault(entry[column].strip().lower(), entry)
+    max_score = float(rows[0]["max_score"]) + manual_max
+    warnings = []
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CANVAS_COLUMNS + [assignment])
+        writer.writerow(["Points Possible", "", "", "", "", f"{max_score:g}"])
+        for row in rows:
+            student = row["student"]
+            score = float(row["score"]) + manual_points.get(student, 0.0)
+            match = DOWNLOAD_NAME.match(student)
+            entry = lookup.get(student.lower()) or (
+                lookup.get(match.group("id")) if match else None
+            )
+            if entry is not None:
+                identity = [entry.get(c, "") for c in CANVAS_COLUMNS]
+            elif match:
+                identity = [match.group("name"), match.group("id"), "", "", ""]
+            else:
+                identity = [student, "", "", student, ""]
+            if roster is not None and entry is None:
+                warnings.append(f"{student}: not found in {roster}")
+            writer.writerow(identity + [f"{score:g}"])
+    return warnings

@@ -1,0 +1,127 @@
+"""The ``course`` command: release, grade, export-canvas, report, pages.
+
+Run ``course COMMAND --help`` for each command's options; instructors.md walks through them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.source import SourceError
+
+
+def _release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    for item in release(args.exercise_sets, args.out, args.seed):
+        chosen = ", ".join(f"{k}={v}" for k, v in item.params.items()) or "no parameters"
+        print(f"{item.set_id}: {item.notebook} (students), {item.bundle} (keep private); "
+              f"{chosen}")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from grader.batch import grade_folder
+    from grader.grading import Limits
+
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    records = grade_folder(args.bundle, args.submissions, args.out, limits, args.workers,
+                           args.student, progress=not args.quiet)
+    counts = Counter(r.status for r in records)
+    print(f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+          + f"; gradebook {args.out}; feedback in {args.out.parent / 'feedback'}")
+    if records and records[0].sandbox:
+        box = records[0].sandbox
+        print("sandbox: " + ("unprivileged uid per submission; " if box.get("root") else
+                             "same user as the grader (not root); ")
+              + ("network and grading files cut off by namespaces" if box.get("namespaces")
+                 else f"no namespaces ({box.get('namespaces_problem')})"))
+    return 0
+
+
+def _export_canvas(args: argparse.Namespace) -> int:
+    from grader.canvas import export_canvas
+
+    warnings = export_canvas(args.gradebook, args.out, args.assignment, args.roster, args.manual)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Canvas gradebook: {args.out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from grader.report import write_report
+
+    print(f"report: {write_report(args.gradebook, args.out, args.bundle)}")
+    return 0
+
+
+def _pages(args: argparse.Namespace) -> int:
+    from grader.pages import write_student_pages
+
+    for path in write_student_pages(args.src_dir, args.out_dir):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="write student notebooks and grader bundles")
+    release.add_argument("exercise_sets", nargs="+", type=Path, metavar="EXERCISE_SET")
+    release.add_argument("--out", type=Path, required=True)
+    release.add_argument("--seed", type=int, default=None,
+                         help="cohort seed: picks the values of parameterised questions")
+    release.set_defaults(run=_release)
+
+    grade = commands.add_parser("grade", help="grade a folder of .ipynb submissions")
+    grade.add_argument("bundle", type=Path)
+    grade.add_argument("submissions", type=Path)
+    grade.add_argument("--out", type=Path, required=True, help="gradebook CSV to write")
+    grade.add_argument("--workers", type=int, default=2)
+    grade.add_argument("--timeout", type=float, default=20.0, help="seconds per notebook")
+    grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
+    grade.add_argument("--student", default=None, help="regrade this student only")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(run=_grade)
+
+    canvas = commands.add_parser("export-canvas", help="gradebook -> Canvas import CSV")
+    canvas.add_argument("gradebook", type=Path)
+    canvas.add_argument("--out", type=Path, required=True)
+    canvas.add_argument("--assignment", required=True, help="Canvas assignment column name")
+    canvas.add_argument("--roster", type=Path, default=None,
+                        help="Canvas gradebook export, to match students")
+    canvas.add_argument("--manual", type=Path, default=None,
+                        help="manual.csv with points filled in for written questions")
+    canvas.set_defaults(run=_export_canvas)
+
+    report = commands.add_parser("report", help="offline HTML report of a gradebook")
+    report.add_argument("gradebook", type=Path)
+    report.add_argument("--out", type=Path, default=Path("report.html"))
+    report.add_argument("--bundle", type=Path, default=None,
+                        help="bundle, for exact per-question maxima")
+    report.set_defaults(run=_report)
+
+    pages = commands.add_parser("pages", help="write the book's student pages")
+    pages.add_argument("src_dir", type=Path)
+    pages.add_argument("out_dir", type=Path)
+    pages.set_defaults(run=_pages)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (SourceError, ValueError, OSError) as err:
+        print(f"course {args.command}: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
