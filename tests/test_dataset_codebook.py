@@ -90,3 +90,14 @@ def test_page_links_every_table_and_hides_code() -> None:
     cells = re.findall(r"```\{code-cell\} ipython3\n(:tags: \[[^\]]*\])", text)
     assert cells and all("remove-input" in c or "remove-cell" in c for c in cells)
     assert text.count("```{code-cell}") == len(cells)
+
+
+def test_paper_figures(data: Path) -> None:
+    text = codebook.render_paper_figures(data).data
+    assert "| forums | g7 | founded_year | 1973 | 1975 | 1973 is the Library Group |" in text
+
+
+def test_paper_key_exists() -> None:
+    from minilat.dataset.bib import bib_keys
+
+    assert codebook.PAPER_KEY in bib_keys(PAGE.parents[1] / "references.bib")

@@ -229,3 +229,31 @@ def render_country_gaps(data_dir: PathLike = None) -> Markdown:
     lines.append(f"- flagged: {flagged['ldc']} least developed countries, "
                  f"{flagged['sids']} small island developing states")
     return Markdown("\n".join(lines))
+
+
+#: Bib key of the paper the course teaches (in references.bib).
+PAPER_KEY = "fathah_paper"
+
+
+def render_paper_figures(data_dir: PathLike = None) -> Markdown:
+    """Where the paper's figures differ from the dataset's, and the notes that mention it."""
+    t = tables(data_dir)
+    d = t["disagreements"]
+    cites_paper = d["source_alt"].fillna("").str.split(";").map(lambda keys: PAPER_KEY in keys)
+    differing = d[cites_paper]
+    parts = []
+    if not differing.empty:
+        parts += ["Recorded disagreements with the paper:", "",
+                  markdown_table(["table", "key", "column", "the paper", "the dataset", "note"],
+                                 differing[["table", "key", "column", "value_alt",
+                                            "value_used", "note"]].itertuples(index=False)),
+                  ""]
+    noted = []
+    for name, id_column in (("forums", "forum_id"), ("events", "event_id")):
+        frame = t[name]
+        mentions = frame[frame["notes"].fillna("").str.contains("paper", case=False)]
+        noted += [f"- `{row[id_column]}` ({name}): {cell(row['notes'])}"
+                  for _, row in mentions.iterrows()]
+    if noted:
+        parts += ["Notes in the tables that compare with the paper:", "", *noted]
+    return Markdown("\n".join(parts) if parts else "No differences from the paper are recorded.")
