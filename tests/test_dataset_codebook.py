@@ -93,7 +93,7 @@ def test_page_links_every_table_and_hides_code() -> None:
 
 
 def test_paper_figures(data: Path) -> None:
-    text = codebook.render_paper_figures(data).data
+    text = codebook.render_paper_figures(data, paper_key="fx_paper").data
     assert "| forums | g7 | founded_year | 1973 | 1975 | 1973 is the Library Group |" in text
 
 

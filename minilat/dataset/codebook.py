@@ -235,11 +235,11 @@ def render_country_gaps(data_dir: PathLike = None) -> Markdown:
 PAPER_KEY = "fathah_paper"
 
 
-def render_paper_figures(data_dir: PathLike = None) -> Markdown:
+def render_paper_figures(data_dir: PathLike = None, paper_key: str = PAPER_KEY) -> Markdown:
     """Where the paper's figures differ from the dataset's, and the notes that mention it."""
     t = tables(data_dir)
     d = t["disagreements"]
-    cites_paper = d["source_alt"].fillna("").str.split(";").map(lambda keys: PAPER_KEY in keys)
+    cites_paper = d["source_alt"].fillna("").str.split(";").map(lambda keys: paper_key in keys)
     differing = d[cites_paper]
     parts = []
     if not differing.empty:
