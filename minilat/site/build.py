@@ -111,13 +111,15 @@ def _failed_cell_index(notebook_path: Path, traceback: str) -> int | None:
     return None
 
 
-def execute_notebooks(paths: list[Path], serial: bool = False) -> list[NotebookResult]:
+def execute_notebooks(
+    paths: list[Path], serial: bool = False, cache_dir: Path = CACHE_DIR
+) -> list[NotebookResult]:
     """Run every notebook whose code changed since its cached run; in parallel unless `serial`."""
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
     os.environ.update(SITE_ENV)
-    cache = get_cache(str(CACHE_DIR))
+    cache = get_cache(str(cache_dir))
     reader = {"name": "myst_nb_md", "type": "plugin"}
     for path in paths:
         if path.suffix == ".md":

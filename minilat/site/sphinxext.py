@@ -4,6 +4,8 @@
   build time (never committed, never a CDN) under a versioned name, so a browser caches it once
   for the whole site, and adds it only to pages that hold a chart.
 - Adds the course's chart loader and stylesheet.
+- Writes each notebook page as a clean `.ipynb` beside its source, so the theme's download
+  menu offers students a notebook they can run (the MyST `.md` source needs jupytext).
 - Removes the thebe loader: Jupyter Book always loads sphinx-thebe, which declares a CDN URL
   for thebe on every page (twice on some, a console error); this course has no live-code button.
 """
@@ -29,9 +31,32 @@ def _register_static_files(app: Sphinx) -> None:
     app.env.minilat_bundle_name = vendor.write_vega_bundle(vendor_dir)  # type: ignore[attr-defined]
 
 
+def _is_myst_notebook(path: Path) -> bool:
+    if path.suffix != ".md" or not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8")
+    return text.startswith("---") and "file_format: mystnb" in text.split("---", 2)[1]
+
+
+def _offer_notebook_download(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+    """Write `_sources/<page>.ipynb` (no outputs) and tell the theme to offer it."""
+    import nbformat
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    source = Path(app.env.doc2path(pagename))
+    if not _is_myst_notebook(source):
+        return
+    notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=str(source))
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, str(target))
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def _add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    _offer_notebook_download(app, pagename, context)
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(app.env.minilat_bundle_name, priority=500, type="module")  # type: ignore[attr-defined]
         app.add_js_file("minilat-charts.js", priority=501, type="module")

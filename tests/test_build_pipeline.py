@@ -1,0 +1,55 @@
+"""The build's notebook execution: parallel, cached, and a failing cell names notebook and cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from minilat.site import build
+
+FRONT = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+file_format: mystnb
+---
+
+# {title}
+"""
+
+
+def _notebook(path: Path, *cells: tuple[str, str]) -> Path:
+    text = FRONT.format(title=path.stem)
+    for tags, source in cells:
+        options = f":tags: [{tags}]\n" if tags else ""
+        text += f"\n```{{code-cell}} ipython3\n{options}{source}\n```\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_failing_cell_is_named_and_intended_errors_pass(tmp_path: Path) -> None:
+    good = _notebook(tmp_path / "good.md", ("", "x = 1"), ("raises-exception", "1 / 0"))
+    bad = _notebook(tmp_path / "bad.md", ("", "y = 2"), ("", "z = y + 1"), ("", "undefined_name"))
+    cache = tmp_path / "cache"
+
+    results = {Path(r.path).name: r for r in build.execute_notebooks([good, bad], cache_dir=cache)}
+
+    assert results["good.md"].status == "executed"
+    assert results["bad.md"].status == "failed"
+    assert results["bad.md"].failed_cell == 3
+    assert "NameError" in (results["bad.md"].traceback or "")
+
+    again = {Path(r.path).name: r for r in build.execute_notebooks([good], cache_dir=cache)}
+    assert again["good.md"].status == "cached", "an unchanged notebook must not run twice"
+
+    _notebook(good, ("", "x = 2"), ("raises-exception", "1 / 0"))
+    changed = {Path(r.path).name: r for r in build.execute_notebooks([good], cache_dir=cache)}
+    assert changed["good.md"].status == "executed", "a changed notebook must run again"
+
+
+def test_toc_lists_only_existing_pages() -> None:
+    for path in build.toc_files():
+        assert path.is_file()
