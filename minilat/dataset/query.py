@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .load import PathLike, countries, forums, memberships, world_totals
+from .load import PathLike, forums, tables
 from .schema import load_package
 
 ROLES = ("member", "observer", "partner", "dialogue_partner", "invited")
@@ -44,26 +44,50 @@ def _names(row: pd.Series) -> list[str]:
     return names + list(row["aliases"])
 
 
+def _name_index(data_dir: PathLike) -> dict[str, tuple[dict[str, set[str]], ...]]:
+    """Exact and loose name → forum_ids maps, built once per loaded forums table."""
+    frame = tables(data_dir)["forums"]
+    cached = _NAME_INDEX.get(id(frame))
+    if cached is None or cached[0] is not frame:
+        exact: dict[str, set[str]] = {}
+        loose: dict[str, set[str]] = {}
+        names: dict[str, str] = {}
+        for _, row in frame.iterrows():
+            for name in _names(row):
+                exact.setdefault(_exact(name), set()).add(row["forum_id"])
+                loose.setdefault(_loose(name), set()).add(row["forum_id"])
+                names.setdefault(name, row["forum_id"])
+        cached = (frame, (exact, loose, names))
+        _NAME_INDEX.clear()  # keep only the current table's index
+        _NAME_INDEX[id(frame)] = cached
+    return cached[1]
+
+
+_NAME_INDEX: dict[int, tuple[pd.DataFrame, tuple]] = {}
+
+
 def forum(name_or_id: str, data_dir: PathLike = None) -> pd.Series:
     """The forum row for an id, abbreviation, name or alias, in any case ("Quad", "g20", "G-7").
 
     Raises ``UnknownForumError`` (suggesting close matches) when nothing matches, or when a
     name is ambiguous.
     """
+    table = forums(data_dir).set_index("forum_id", drop=False)
+    return table.loc[forum_id(name_or_id, data_dir)].rename(None)
+
+
+def forum_id(name_or_id: str, data_dir: PathLike = None) -> str:
+    """The forum_id for any of a forum's names (see ``forum``)."""
     if not isinstance(name_or_id, str) or not name_or_id.strip():
         raise UnknownForumError(f"a forum is named by a non-empty string, not {name_or_id!r}")
-    table = forums(data_dir)
-    for normalise in (_exact, _loose):
-        wanted = normalise(name_or_id)
-        hits = [i for i, row in table.iterrows()
-                if wanted in {normalise(n) for n in _names(row)}]
-        ids = sorted({table.at[i, "forum_id"] for i in hits})
+    exact, loose, every_name = _name_index(data_dir)
+    for index, normalise in ((exact, _exact), (loose, _loose)):
+        ids = sorted(index.get(normalise(name_or_id), ()))
         if len(ids) == 1:
-            return table.loc[hits[0]]
+            return ids[0]
         if len(ids) > 1:
             raise UnknownForumError(f"{name_or_id!r} is ambiguous: it names {', '.join(ids)}; "
                                     "use a forum_id")
-    every_name = {n: row["forum_id"] for _, row in table.iterrows() for n in _names(row)}
     wanted = _loose(name_or_id)
     close = difflib.get_close_matches(name_or_id, list(every_name), n=10, cutoff=0.6)
     close += [n for n in every_name if len(wanted) >= 2 and wanted in _loose(n)]
@@ -73,11 +97,6 @@ def forum(name_or_id: str, data_dir: PathLike = None) -> pd.Series:
     shown = [f"{name!r} ({fid})" for fid, name in list(suggestions.items())[:5]]
     hint = (f"; did you mean {', '.join(shown)}?" if shown else "; see forums() for every forum")
     raise UnknownForumError(f"no forum is called {name_or_id!r}{hint}")
-
-
-def forum_id(name_or_id: str, data_dir: PathLike = None) -> str:
-    """The forum_id for any of a forum's names."""
-    return str(forum(name_or_id, data_dir)["forum_id"])
 
 
 def _roles(roles: str | Iterable[str]) -> tuple[str, ...]:
@@ -99,7 +118,7 @@ def members(forum_name: str, year: int | None = None,
             roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> list[str]:
     """Sorted codes of the forum's members in ``year`` (``None``: its current members)."""
     fid = forum_id(forum_name, data_dir)
-    spells = memberships(data_dir)
+    spells = tables(data_dir)["memberships"]
     chosen = spells[(spells["forum_id"] == fid) & spells["role"].isin(_roles(roles))]
     return sorted(set(chosen.loc[_in_year(chosen, year), "member"]))
 
@@ -113,12 +132,12 @@ def member_count(forum_name: str, year: int | None = None,
 def forums_of(code: str, year: int | None = None, roles: str | Iterable[str] = ("member",),
               data_dir: PathLike = None) -> list[str]:
     """Sorted forum_ids in which ``code`` (e.g. "IND") holds a role in ``year``."""
-    known = set(countries(data_dir)["code"])
+    known = set(tables(data_dir)["countries"]["code"])
     if code not in known:
         close = difflib.get_close_matches(code.upper(), list(known), n=3)
         raise KeyError(f"{code!r} is not a code of countries.csv"
                        + (f"; did you mean {', '.join(close)}?" if close else ""))
-    spells = memberships(data_dir)
+    spells = tables(data_dir)["memberships"]
     chosen = spells[(spells["member"] == code) & spells["role"].isin(_roles(roles))]
     return sorted(set(chosen.loc[_in_year(chosen, year), "forum_id"]))
 
@@ -143,7 +162,7 @@ def membership_panel(roles: str | Iterable[str] = ROLES, until: int | None = Non
     Open spells run to ``until`` (default: the dataset's reference year).
     """
     last = reference_year(data_dir) if until is None else until
-    spells = memberships(data_dir)
+    spells = tables(data_dir)["memberships"]
     spells = spells[spells["role"].isin(_roles(roles))]
     rows = [(s.forum_id, s.member, s.role, y)
             for s in spells.itertuples(index=False)
@@ -168,7 +187,7 @@ def world_total(indicator: str, data_dir: PathLike = None) -> float:
     aviation and shipping that no country is assigned.
     """
     _indicator_column(indicator)
-    totals = world_totals(data_dir).set_index("indicator")
+    totals = tables(data_dir)["world_totals"].set_index("indicator")
     return float(totals.at[indicator, "value"])
 
 
@@ -183,7 +202,7 @@ def coverage(group: str | Iterable[str], indicator: str, year: int | None = None
     """
     column = _indicator_column(indicator)
     codes = members(group, year, data_dir=data_dir) if isinstance(group, str) else list(group)
-    table = countries(data_dir).set_index("code")
+    table = tables(data_dir)["countries"].set_index("code")
     unknown = [c for c in codes if c not in table.index]
     if unknown:
         raise KeyError(f"{unknown} are not codes of countries.csv")
