@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pybtex.database import parse_file
 
 from minilat.dataset.bib import known_source_keys
 
@@ -96,6 +97,16 @@ REQUIRED: dict[str, tuple[int, int | None, int | None]] = {
     "sco_founded": (2001, 6, 15),
     "sco_india_pakistan_join": (2017, 6, 9),
     "un_admissions_1960": (1960, None, None),
+    "un_admissions_1955": (1955, 12, 14),
+    "un_admissions_sept_1960": (1960, 9, 20),
+    "wto_marrakesh_signed": (1994, 4, 15),
+    "brics_expansion_invitation": (2023, 8, 24),
+    "brics_argentina_declines": (2023, 12, 22),
+    "sco_iran_joins": (2023, 7, 4),
+    "sco_belarus_joins": (2024, 7, 4),
+    "us_paris_withdrawal_announced": (2017, 6, 1),
+    "us_paris_second_withdrawal": (2025, 1, 20),
+    "us_paris_second_withdrawal_effective": (2026, 1, 27),
 }
 
 
@@ -148,6 +159,19 @@ def test_every_row_has_known_source_keys(events: list[dict[str, str]]) -> None:
         assert keys, f"{where(row, 'source')}: no source key"
         missing = [k for k in keys if k not in known]
         assert not missing, f"{where(row, 'source')}: keys not in any .bib file: {missing}"
+
+
+def test_event_sources_in_sources_bib_have_title_year_and_url(events: list[dict[str, str]]) -> None:
+    entries = parse_file(str(DATA_DIR / "sources.bib")).entries
+    used = {k for row in events for k in row["source"].split(";") if k}
+    for key in sorted(used & set(entries)):
+        fields = entries[key].fields
+        persons = entries[key].persons
+        assert fields.get("title"), f"sources.bib entry {key!r}: no title"
+        assert fields.get("year"), f"sources.bib entry {key!r}: no year"
+        assert persons or fields.get("author") or fields.get("publisher"), f"sources.bib entry {key!r}: no author"
+        # The country_converter paper is cited by DOI; every web page must carry its address.
+        assert fields.get("url") or fields.get("doi"), f"sources.bib entry {key!r}: no url"
 
 
 def test_years_are_plausible(events: list[dict[str, str]]) -> None:
