@@ -157,3 +157,23 @@ def test_coverage_skips_organisations_and_warns_on_missing(data: Path) -> None:
 def test_version_and_date() -> None:
     assert DATASET_VERSION.count(".") == 2
     assert pd.Timestamp(DATASET_DATE).year >= 2025
+
+
+def test_panel_counts_full_members_by_default(data: Path) -> None:
+    panel = membership_panel(until=2020, data_dir=data)
+    assert "EU" not in set(panel["member"])  # the EU is only "invited" to the G7
+    with_invited = membership_panel(roles=("member", "invited"), until=2020, data_dir=data)
+    assert (with_invited["member"] == "EU").sum() == 2020 - 1977 + 1
+
+
+def test_forum_returns_the_row(data: Path) -> None:
+    row = forum("Security Council", data)
+    assert row["forum_id"] == "unsc" and row["parent_id"] == "un"
+    assert row["founded_year"] == 1945
+
+
+def test_ambiguous_name_is_an_error(data: Path) -> None:
+    path = data / "forums.csv"
+    path.write_text(path.read_text().replace("G-7;G8;Group of Eight", "G-7;G8;QSD"))
+    with pytest.raises(UnknownForumError, match="'QSD' is ambiguous: it names g7, quad"):
+        forum("QSD", data)

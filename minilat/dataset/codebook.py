@@ -87,7 +87,7 @@ def render_columns(table_name: str, data_dir: PathLike = None) -> Markdown:
         refs = [f"`{', '.join(fk.fields)}` → {fk.resource}.`{', '.join(fk.reference_fields)}`"
                 for fk in resource.foreign_keys]
         text += [f"References: {'; '.join(refs)}.", ""]
-    rules = [r["description"] for r in resource.rules]
+    rules = list(dict.fromkeys(r["description"] for r in resource.rules))  # once each
     if rules:
         text += [f"Rules checked on every load: {'; '.join(rules)}.", ""]
     text.append(columns_markdown(resource))

@@ -155,7 +155,7 @@ def reference_year(data_dir: PathLike = None) -> int:
     return int(load_package(data_dir).created[:4])
 
 
-def membership_panel(roles: str | Iterable[str] = ROLES, until: int | None = None,
+def membership_panel(roles: str | Iterable[str] = ("member",), until: int | None = None,
                      data_dir: PathLike = None) -> pd.DataFrame:
     """Long table forum_id, member, role, year: one row per year a spell counts.
 
