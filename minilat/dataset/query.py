@@ -114,19 +114,19 @@ def _in_year(spells: pd.DataFrame, year: int | None) -> pd.Series:
     return (spells["joined"] <= year) & (spells["left"].isna() | (spells["left"] > year))
 
 
-def members(forum_name: str, year: int | None = None,
+def members(forum: str, year: int | None = None,
             roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> list[str]:
     """Sorted codes of the forum's members in ``year`` (``None``: its current members)."""
-    fid = forum_id(forum_name, data_dir)
+    fid = forum_id(forum, data_dir)
     spells = tables(data_dir)["memberships"]
     chosen = spells[(spells["forum_id"] == fid) & spells["role"].isin(_roles(roles))]
     return sorted(set(chosen.loc[_in_year(chosen, year), "member"]))
 
 
-def member_count(forum_name: str, year: int | None = None,
+def member_count(forum: str, year: int | None = None,
                  roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> int:
     """How many members the forum has in ``year`` (derived from the spells)."""
-    return len(members(forum_name, year, roles, data_dir))
+    return len(members(forum, year, roles, data_dir))
 
 
 def forums_of(code: str, year: int | None = None, roles: str | Iterable[str] = ("member",),
