@@ -3,7 +3,8 @@
 
 ``write_fixture(tmp_path)`` creates ``tmp_path/data/`` (every table, ``sources.bib`` and the
 repository's ``datapackage.json``) and ``tmp_path/references.bib``, and returns the data dir.
-Its facts are real but few, so tests can state exact expected answers.
+Its numbers are simplified or invented (round populations, made-up GDP) so that tests can
+state exact expected answers: never use it as data.
 """
 
 from __future__ import annotations
