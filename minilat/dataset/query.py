@@ -10,6 +10,7 @@ import difflib
 import re
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -44,26 +45,37 @@ def _names(row: pd.Series) -> list[str]:
     return names + list(row["aliases"])
 
 
-def _name_index(data_dir: PathLike) -> dict[str, tuple[dict[str, set[str]], ...]]:
-    """Exact and loose name → forum_ids maps, built once per loaded forums table."""
-    frame = tables(data_dir)["forums"]
-    cached = _NAME_INDEX.get(id(frame))
-    if cached is None or cached[0] is not frame:
+@dataclass(frozen=True)
+class NameIndex:
+    """Every name of every forum, normalised two ways, mapped to forum_ids."""
+
+    exact: dict[str, set[str]]
+    loose: dict[str, set[str]]
+    names: dict[str, str]  # name as written → forum_id (for suggestions)
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> NameIndex:
         exact: dict[str, set[str]] = {}
         loose: dict[str, set[str]] = {}
         names: dict[str, str] = {}
-        for _, row in frame.iterrows():
+        for _, row in table.iterrows():
             for name in _names(row):
                 exact.setdefault(_exact(name), set()).add(row["forum_id"])
                 loose.setdefault(_loose(name), set()).add(row["forum_id"])
                 names.setdefault(name, row["forum_id"])
-        cached = (frame, (exact, loose, names))
-        _NAME_INDEX.clear()  # keep only the current table's index
-        _NAME_INDEX[id(frame)] = cached
-    return cached[1]
+        return cls(exact, loose, names)
 
 
-_NAME_INDEX: dict[int, tuple[pd.DataFrame, tuple]] = {}
+# The index of the last forums table seen; rebuilt when the loader returns a new table.
+_last_index: tuple[pd.DataFrame, NameIndex] | None = None
+
+
+def _name_index(data_dir: PathLike) -> NameIndex:
+    global _last_index
+    table = tables(data_dir)["forums"]
+    if _last_index is None or _last_index[0] is not table:
+        _last_index = (table, NameIndex.of(table))
+    return _last_index[1]
 
 
 def forum(name_or_id: str, data_dir: PathLike = None) -> pd.Series:
@@ -80,8 +92,9 @@ def forum_id(name_or_id: str, data_dir: PathLike = None) -> str:
     """The forum_id for any of a forum's names (see ``forum``)."""
     if not isinstance(name_or_id, str) or not name_or_id.strip():
         raise UnknownForumError(f"a forum is named by a non-empty string, not {name_or_id!r}")
-    exact, loose, every_name = _name_index(data_dir)
-    for index, normalise in ((exact, _exact), (loose, _loose)):
+    index_of = _name_index(data_dir)
+    every_name = index_of.names
+    for index, normalise in ((index_of.exact, _exact), (index_of.loose, _loose)):
         ids = sorted(index.get(normalise(name_or_id), ()))
         if len(ids) == 1:
             return ids[0]
