@@ -10,6 +10,7 @@ exact types, so even a forged message can only carry plain data.
 from __future__ import annotations
 
 import base64
+import sys
 from typing import Any
 
 MAX_DEPTH = 50
@@ -78,11 +79,13 @@ def encode(value: Any, depth: int = 0) -> dict[str, Any]:
             name = value.name
             frame = value.to_frame(name="__series__")
             return {"t": "series", "name": encode(name, depth + 1), "arrow": _arrow_bytes(frame)}
-        if isinstance(value, (pd.DataFrame, pd.Series)):
-            raise Refused(
-                f"{kind.__name__} is a subclass of pandas {kind.__mro__[1].__name__}; "
-                "answer with a plain DataFrame or Series"
-            )
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
+        base = "DataFrame" if isinstance(value, pandas.DataFrame) else "Series"
+        raise Refused(
+            f"{kind.__name__} is a subclass of pandas {base} (it may change how it compares); "
+            f"answer with a plain {base}"
+        )
     if _is_altair_chart(value):
         return {"t": "chart", "spec": value.to_dict(validate=False)}
     for base in (*SCALARS, list, tuple, dict, set):

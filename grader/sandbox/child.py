@@ -100,7 +100,8 @@ def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any], fd: int) -
 
 
 def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
-               namespaces_ok: bool, scratch: str | None) -> None:
+               namespaces_ok: bool, scratch: str | None,
+               expose: dict[str, list[str]] | None = None) -> None:
     """Entry point in the forked child. Never returns."""
     clock = [time.perf_counter()]
     try:
@@ -110,7 +111,7 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         root = isolation.is_linux_root()
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
-            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]))
+            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose)
             scratch = isolation.SCRATCH
             os.mkdir(scratch, 0o700)
         if scratch is None:

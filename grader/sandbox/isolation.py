@@ -75,10 +75,41 @@ def become_subreaper() -> None:
         pass
 
 
-def new_namespaces(hide: list[str], scratch_mb: int) -> None:
+def exposure_plan(needed: list[str]) -> dict[str, list[str]]:
+    """Which closed folders (e.g. /root, mode 0700) stand between an unprivileged user and the
+    Python it needs (sys.path). Maps each such folder to the needed paths beneath it."""
+    plan: dict[str, list[str]] = {}
+    for path in needed:
+        path = os.path.realpath(path)
+        if not os.path.isdir(path):
+            continue
+        parts = path.split(os.sep)
+        for depth in range(2, len(parts)):
+            ancestor = os.sep.join(parts[:depth])
+            if not os.stat(ancestor).st_mode & 0o001:
+                plan.setdefault(ancestor, []).append(path)
+                break
+    return plan
+
+
+def _expose(plan: dict[str, list[str]]) -> None:
+    """Inside the mount namespace, replace each closed folder by an open tmpfs holding only
+    bind mounts of the needed paths; the folder's other contents stay out of reach."""
+    for closed, paths in plan.items():
+        handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in paths]
+        mount("tmpfs", closed, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+        for path, handle in handles:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC, None)
+            os.close(handle)
+
+
+def new_namespaces(hide: list[str], scratch_mb: int,
+                   expose: dict[str, list[str]] | None = None) -> None:
     """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only)."""
     unshare(CLONE_NEWNS | CLONE_NEWNET)
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    _expose(expose or {})
     for path in hide:
         if os.path.isdir(path):
             mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")

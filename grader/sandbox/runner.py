@@ -90,6 +90,8 @@ class Runner:
         self.namespace_problem = isolation.probe_namespaces()
         self.root = isolation.is_linux_root()
         self.templates: dict[str, dict[str, Any]] = {}
+        # Python must stay importable for the unprivileged child (lazy imports, codecs).
+        self.expose = isolation.exposure_plan(sys.path) if self.root else {}
 
     def capabilities(self) -> dict[str, Any]:
         return {
@@ -126,7 +128,8 @@ class Runner:
         pid = os.fork()
         if pid == 0:
             os.close(read_fd)
-            child_main(write_fd, request, template, self.namespace_problem == "", scratch)
+            child_main(write_fd, request, template, self.namespace_problem == "", scratch,
+                       self.expose)
             os._exit(70)  # child_main never returns
         os.close(write_fd)
         try:
@@ -210,6 +213,9 @@ class Runner:
                     f"{int(limits['result_bytes']) // 2**20} MB of answers{where}"}
         if sandbox_failed is not None:
             return {"status": "error", "reason": f"sandbox setup failed: {sandbox_failed}"}
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 4:
+            return {"status": "error", "reason": "the submission broke the reading of its "
+                    "answers (it replaced or closed something the grader needs)"}
         if done is None or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
             how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}"
                    if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")

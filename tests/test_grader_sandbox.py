@@ -1,0 +1,430 @@
+"""Adversarial submissions: every threat of issue 4, each proven harmless.
+
+Each test plants one exploit in an otherwise fully solved notebook (or a wrong one) and checks
+that the score does not rise, nothing secret leaks, the status is true and grading goes on.
+Tests that need the Linux root protections (unprivileged uid, namespaces) skip elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_grader_helpers import HIDDEN_MARKER, Tiny, notebook_with_cells, write_notebook
+
+from grader.grading import Limits, ResultRecord, grade_submission
+from grader.sandbox import isolation
+from grader.sandbox.client import get_runner
+from grader.values import decode
+
+LINUX_ROOT = pytest.mark.skipif(
+    not isolation.is_linux_root(), reason="needs root on Linux (uid drop, namespaces)"
+)
+FAST = Limits(timeout=3.0)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Tiny:
+    return Tiny(tmp_path_factory.mktemp("tiny"))
+
+
+def grade_cells(tiny: Tiny, name: str, cells: list[str], limits: Limits = FAST,
+                solved: bool = True) -> ResultRecord:
+    """Grade the solved (or blank) notebook with extra code cells appended."""
+    notebook = notebook_with_cells(cells, tiny.solved if solved else tiny.blank)
+    path = write_notebook(tiny.submissions, name, notebook)
+    hide = (str(tiny.released.bundle), str(tiny.submissions))
+    return grade_submission(tiny.bundle, path, Limits(**{**limits.__dict__, "hide": hide}))
+
+
+def sandbox_values(tiny: Tiny, cells: list[str], names: list[str]) -> dict[str, Any]:
+    """Run cells in the sandbox and return the named variables as the checker receives them."""
+    request = {
+        "setup": tiny.bundle.data["setup"],
+        "params": tiny.bundle.data["params"],
+        "cells": [{"index": i + 1, "source": s} for i, s in enumerate(cells)],
+        "answers": names,
+        "limits": FAST.as_request(),
+        "hide": [str(tiny.released.bundle), str(tiny.submissions)],
+    }
+    reply = get_runner().run(request)
+    assert reply["status"] == "ok", reply
+    answers = reply["done"]["answers"]
+    return {n: decode(answers[n]["data"]) for n in names if answers[n]["state"] == "value"}
+
+
+def full_marks(tiny: Tiny) -> float:
+    return tiny.bundle.max_auto_points
+
+
+def leftover_sandbox_processes() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid >= isolation.BASE_UID:
+                    pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def test_solved_notebook_scores_full_marks(tiny: Tiny) -> None:
+    record = grade_cells(tiny, "solved", [])
+    assert record.status == "graded"
+    assert record.score == full_marks(tiny) == 10
+
+
+# --- infinite loops and long sleeps -------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["while True:\n    pass", "import time\ntime.sleep(600)"])
+def test_loops_and_sleeps_time_out_and_grading_goes_on(tiny: Tiny, code: str) -> None:
+    record = grade_cells(tiny, "looper", [code], Limits(timeout=1.5))
+    assert record.status == "timeout"
+    assert record.score == 0
+    assert "1.5 s" in record.reason and "cell" in record.reason
+    assert grade_cells(tiny, "after-loop", []).score == full_marks(tiny)
+
+
+# --- memory exhaustion ---------------------------------------------------------------------
+
+def test_memory_exhaustion_is_contained(tiny: Tiny) -> None:
+    record = grade_cells(tiny, "hog", ["hog = bytearray(8 * 2**30)"], Limits(memory_mb=256))
+    assert record.status == "graded"
+    assert "MemoryError" in record.reason
+    assert record.score == full_marks(tiny)  # the rest of the notebook still counts
+
+
+# --- huge output ---------------------------------------------------------------------------
+
+def test_huge_printed_and_written_output_is_capped(tiny: Tiny) -> None:
+    cells = [
+        "print('x' * 50_000_000)",
+        "import os\nos.write(1, b'y' * 10_000_000)",
+        "open('big.bin', 'wb').write(b'z' * 40_000_000)",
+    ]
+    record = grade_cells(tiny, "shouter", cells, Limits(output_bytes=2**20))
+    assert record.status == "graded"
+    assert record.score == full_marks(tiny)
+    assert any("File too large" in e["error"] for e in record.cell_errors)
+
+
+def test_oversized_answer_message_is_refused(tiny: Tiny) -> None:
+    record = grade_cells(tiny, "bloater", ["n_rows = 'x' * 3_000_000"],
+                         Limits(result_bytes=2**20))
+    assert record.status == "error"
+    assert "MB of answers" in record.reason
+
+
+# --- exits, killing or signalling the parent ----------------------------------------------
+
+def test_sys_exit_in_a_cell_does_not_end_grading(tiny: Tiny) -> None:
+    record = grade_cells(tiny, "exiter", ["import sys\nsys.exit(0)"])
+    assert record.status == "graded"
+    assert record.score == full_marks(tiny)
+    assert "SystemExit" in record.reason
+
+
+def test_os_exit_gives_error_status_not_a_score(tiny: Tiny) -> None:
+    record = grade_cells(tiny, "hard-exit", ["import os\nos._exit(0)"])
+    assert record.status == "error"
+    assert record.score == 0
+    assert "exit code 0" in record.reason
+
+
+@LINUX_ROOT
+def test_killing_the_parent_or_everyone_fails(tiny: Tiny) -> None:
+    runner = get_runner()
+    cells = [
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+        "os.killpg(os.getpgid(os.getppid()), signal.SIGKILL)",
+        "os.kill(1, signal.SIGTERM)",
+    ]
+    record = grade_cells(tiny, "assassin", cells)
+    assert record.status == "graded"
+    assert record.score == full_marks(tiny)
+    assert sum("PermissionError" in e["error"] for e in record.cell_errors) == 3
+    assert runner.alive()
+    # kill(-1) as the submission's own uid reaches only the submission's own processes
+    record = grade_cells(tiny, "kill-all", ["import os, signal\nos.kill(-1, signal.SIGKILL)"])
+    assert record.status == "graded"
+    assert runner.alive()
+    assert grade_cells(tiny, "after-kill", []).score == full_marks(tiny)
+
+
+# --- spawning many processes ---------------------------------------------------------------
+
+@LINUX_ROOT
+def test_fork_bomb_is_capped_and_cleaned_up(tiny: Tiny) -> None:
+    bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    record = grade_cells(tiny, "bomber", [bomb], Limits(timeout=1.5))
+    assert record.status == "timeout"
+    assert leftover_sandbox_processes() == []
+
+
+@LINUX_ROOT
+def test_background_processes_do_not_outlive_the_submission(tiny: Tiny) -> None:
+    cell = "import subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)"
+    record = grade_cells(tiny, "daemon", [cell])
+    assert record.status == "graded"
+    assert leftover_sandbox_processes() == []
+
+
+# --- reading the tests, the bundle, other students' files ----------------------------------
+
+@LINUX_ROOT
+def test_bundle_and_other_submissions_are_unreadable(tiny: Tiny) -> None:
+    other = write_notebook(tiny.submissions, "victim", tiny.solved)
+    cells = [
+        f"def grab(path):\n    try:\n        return open(path).read()\n"
+        f"    except Exception as err:\n        return type(err).__name__\n"
+        f"bundle_text = grab({str(tiny.released.bundle)!r})\n"
+        f"other_text = grab({str(other)!r})\n"
+        f"import os\ntry:\n    listing = repr(os.listdir({str(tiny.submissions)!r}))\n"
+        f"except OSError as err:\n    listing = type(err).__name__\n"
+        f"environ = grab('/proc/' + str(os.getppid()) + '/environ')",
+    ]
+    values = sandbox_values(tiny, cells, ["bundle_text", "other_text", "listing", "environ"])
+    # /dev/null is mounted over the bundle; its folder is closed (0700) to the submission's uid
+    assert values["bundle_text"] in ("", "FileNotFoundError", "PermissionError")
+    assert values["other_text"] in ("FileNotFoundError", "PermissionError")
+    assert values["listing"] in ("[]", "FileNotFoundError", "PermissionError")
+    assert values["environ"] == "PermissionError"
+
+
+@pytest.fixture
+def careless_folder() -> Any:
+    """A world-readable folder outside /tmp (whose sandbox view is a fresh tmpfs anyway), so
+    only the grader's hiding mounts stand between student code and its files."""
+    base = Path("/srv") if Path("/srv").is_dir() else Path("/var/lib")
+    folder = Path(tempfile.mkdtemp(prefix="course-grader-test-", dir=base))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@LINUX_ROOT
+def test_hiding_mounts_protect_world_readable_files(tiny: Tiny, careless_folder: Path) -> None:
+    bundle = careless_folder / "bundle.json"
+    bundle.write_text(tiny.released.bundle.read_text())
+    submissions = careless_folder / "submissions"
+    submissions.mkdir()
+    other = write_notebook(submissions, "victim", tiny.solved)
+    for path in (bundle, other):
+        path.chmod(0o644)
+    submissions.chmod(0o755)
+    cell = (
+        "def grab(path):\n    try:\n        return open(path).read()\n"
+        "    except Exception as err:\n        return type(err).__name__\n"
+        f"bundle_text = grab({str(bundle)!r})\nother_text = grab({str(other)!r})\n"
+        f"import os\ntry:\n    listing = repr(os.listdir({str(submissions)!r}))\n"
+        "except OSError as err:\n    listing = type(err).__name__\n"
+        f"try:\n    open({str(other)!r}, 'a').write('tamper')\n    wrote = True\n"
+        "except OSError:\n    wrote = False\n"
+    )
+    request = {
+        "setup": tiny.bundle.data["setup"], "params": tiny.bundle.data["params"],
+        "cells": [{"index": 1, "source": cell}],
+        "answers": ["bundle_text", "other_text", "listing", "wrote"],
+        "limits": FAST.as_request(), "hide": [str(bundle), str(submissions)],
+    }
+    reply = get_runner().run(request)
+    values = {k: decode(v["data"]) for k, v in reply["done"]["answers"].items()}
+    assert values["bundle_text"] == ""  # /dev/null is bound over the bundle
+    assert HIDDEN_MARKER not in values["other_text"] + values["bundle_text"]
+    assert values["other_text"] in ("FileNotFoundError", "PermissionError")
+    assert values["listing"] in ("[]", "PermissionError")
+    assert values["wrote"] is False
+    assert "tamper" not in other.read_text()
+
+
+def test_hidden_tests_are_not_in_the_student_process_memory(tiny: Tiny) -> None:
+    """The runner that forks submissions never received the tests: scan the child's memory."""
+    scan = f"""
+import gc, re
+found_objects = any({HIDDEN_MARKER!r} in o for o in gc.get_objects() if isinstance(o, str))
+found_memory = False
+with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:
+    for line in maps:
+        span, perms = line.split()[:2]
+        if not perms.startswith('r'):
+            continue
+        start, end = (int(x, 16) for x in span.split('-'))
+        try:
+            mem.seek(start)
+            if {HIDDEN_MARKER.encode()!r} in mem.read(end - start):
+                found_memory = True
+        except (OSError, OverflowError, ValueError):
+            pass
+"""
+    # the marker text must not appear literally in the scanning code's own memory
+    scan = scan.replace(HIDDEN_MARKER, HIDDEN_MARKER[:6] + "' + '" + HIDDEN_MARKER[6:])
+    values = sandbox_values(tiny, [scan], ["found_objects", "found_memory"])
+    assert values == {"found_objects": False, "found_memory": False}
+
+
+@LINUX_ROOT
+def test_network_is_cut(tiny: Tiny) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    cell = (
+        "import socket\n"
+        "def reach(host, port):\n"
+        "    try:\n"
+        "        socket.create_connection((host, port), timeout=1).close()\n"
+        "        return 'connected'\n"
+        "    except OSError as err:\n"
+        "        return type(err).__name__\n"
+        f"local = reach('127.0.0.1', {port})\n"
+        "remote = reach('1.1.1.1', 80)"
+    )
+    try:
+        values = sandbox_values(tiny, [cell], ["local", "remote"])
+    finally:
+        server.close()
+    assert values["local"] != "connected"
+    assert values["remote"] != "connected"
+
+
+# --- forged results, altered submissions -----------------------------------------------------
+
+@LINUX_ROOT
+def test_cannot_alter_other_submissions(tiny: Tiny) -> None:
+    other = write_notebook(tiny.submissions, "target", tiny.blank)
+    before = other.read_bytes()
+    cell = (f"try:\n    open({str(other)!r}, 'w').write('{{}}')\nexcept OSError:\n    pass\n"
+            f"try:\n    open({str(tiny.submissions / 'forged.ipynb')!r}, 'w').write('x')\n"
+            "except OSError:\n    pass")
+    record = grade_cells(tiny, "vandal", [cell])
+    assert record.status == "graded"
+    assert other.read_bytes() == before
+    assert not (tiny.submissions / "forged.ipynb").exists()
+
+
+def test_forged_pipe_messages_cannot_raise_a_score(tiny: Tiny) -> None:
+    """Writing a fake 'done' message with rigged data to every descriptor gains nothing."""
+    forged = (
+        "import json, os\n"
+        "fake = {'done': {'answers': {\n"
+        "    'n_rows': {'state': 'value', 'data': {'t': 'evil', 'v': 4}},\n"
+        "    'by_group': {'state': 'value', 'data': {'t': 'dataframe', 'arrow': 'AAAA'}},\n"
+        "    'group_total': {'state': 'value', 'data': {'t': 'int', 'v': True}}},\n"
+        "  'cell_errors': []}}\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(fd, (json.dumps(fake) + '\\n').encode())\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)"
+    )
+    record = grade_cells(tiny, "forger", [forged], solved=False)
+    by_id = {q.id: q for q in record.questions}
+    assert record.score == 0
+    assert by_id["n_rows" and "q1"].status == "refused"
+    assert by_id["q3"].status == "refused"
+
+
+# --- monkeypatching the checker, builtins, pandas ----------------------------------------
+
+def test_monkeypatching_in_the_student_process_changes_nothing(tiny: Tiny) -> None:
+    wrong = "by_group = table.head(1)[['group', 'size']]"
+    honest = grade_cells(tiny, "honest-wrong", [wrong])
+    patches = (
+        "import builtins, pandas as pd, grader.testing, grader.checks\n"
+        "pd.DataFrame.equals = lambda self, other: True\n"
+        "pd.DataFrame.__eq__ = lambda self, other: True\n"
+        "pd.testing.assert_frame_equal = lambda *a, **k: None\n"
+        "grader.testing.frame_equal = lambda *a, **k: True\n"
+        "grader.checks.check_question = None\n"
+        "builtins.AssertionError = type('Nope', (Exception,), {})\n"
+    )
+    patched = grade_cells(tiny, "patcher", [wrong, patches])
+    q3 = {q.id: q for q in patched.questions}["q3"]
+    assert patched.status == "graded"
+    assert q3.points == {q.id: q for q in honest.questions}["q3"].points < q3.max_points
+    assert patched.score == honest.score < full_marks(tiny)
+
+
+def test_breaking_the_answer_reader_only_hurts_the_submission(tiny: Tiny) -> None:
+    wrong = "by_group = table.head(1)[['group', 'size']]"
+    patch = "import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.type = lambda o: int"
+    record = grade_cells(tiny, "saboteur", [wrong, patch])
+    assert record.status == "error"
+    assert "broke the reading of its answers" in record.reason
+    assert record.score == 0
+
+
+def test_standard_library_stays_importable_for_student_code(tiny: Tiny) -> None:
+    cell = "import statistics, fractions, decimal, codecs\nok = codecs.lookup('idna').name"
+    assert sandbox_values(tiny, [cell], ["ok"]) == {"ok": "idna"}
+
+
+# --- rigged values -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("cell", "question", "word"),
+    [
+        ("class Always:\n    def __eq__(self, other):\n        return True\n"
+         "n_rows = Always()", "q1", "Always"),
+        ("class Sneaky(int):\n    def __eq__(self, other):\n        return True\n"
+         "    __hash__ = int.__hash__\nn_rows = Sneaky(99)", "q1", "subclass of int"),
+        ("class Rigged(pd.DataFrame):\n    def equals(self, other):\n        return True\n"
+         "    def __eq__(self, other):\n        return True\n"
+         "by_group = Rigged({'group': ['x'], 'size': [0]})", "q3", "subclass of pandas"),
+        ("class Yes(str):\n    def __eq__(self, other):\n        return True\n"
+         "group_total = [Yes('a')]", "q2", "subclass of str"),
+    ],
+)
+def test_rigged_values_are_refused_with_a_reason(tiny: Tiny, cell: str, question: str,
+                                                 word: str) -> None:
+    record = grade_cells(tiny, "rigger", [cell])
+    result = {q.id: q for q in record.questions}[question]
+    assert result.status == "refused"
+    assert result.points == 0
+    assert word in result.messages[0]
+    assert record.score == full_marks(tiny) - result.max_points
+
+
+# --- broken notebooks ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"{not json", "not valid notebook JSON"),
+        (b"", "empty"),
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+        (b'{"cells": 5}', "not a Jupyter notebook"),
+        (b'{"cells": [{"cell_type": "code", "source": 7}]}', "cell 1"),
+    ],
+)
+def test_unreadable_files_are_invalid_with_a_reason(tiny: Tiny, data: bytes,
+                                                     reason: str) -> None:
+    path = write_notebook(tiny.submissions, "broken", data)
+    record = grade_submission(tiny.bundle, path, FAST)
+    assert record.status == "invalid"
+    assert reason in record.reason
+    assert record.score == 0 and len(record.questions) == len(tiny.bundle.questions)
+
+
+def test_deleted_reordered_and_renamed_answers(tiny: Tiny) -> None:
+    notebook = notebook_with_cells([], tiny.solved)
+    cells = notebook["cells"]
+    answer = {c["metadata"].get("tags", ["?"])[0]: c for c in cells if c["cell_type"] == "code"}
+    cells.remove(answer["answer-q1"])  # deleted
+    answer["answer-q2"]["source"] = answer["answer-q2"]["source"].replace("group_total", "total")
+    cells.insert(0, cells.pop(cells.index(answer["answer-q4"])))  # moved before the setup
+    path = write_notebook(tiny.submissions, "shuffled", notebook)
+    record = grade_submission(tiny.bundle, path, FAST)
+    by_id = {q.id: q for q in record.questions}
+    assert record.status == "graded"
+    assert by_id["q1"].status == by_id["q2"].status == "not answered"
+    assert by_id["q3"].points == by_id["q3"].max_points
+    assert by_id["q4"].points == by_id["q4"].max_points  # setup names exist before any cell
+    assert record.score == 5
