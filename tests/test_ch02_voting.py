@@ -13,6 +13,7 @@ from minilat.models.voting import (
     band_of,
     fewest_for_majority,
     small_state_vote_share,
+    smallest_majority,
     threshold_grid,
     vote_shares,
     voting_members,
@@ -62,6 +63,17 @@ def test_small_by_of_wrong_length_is_refused() -> None:
 def test_fewest_for_majority_worked_by_hand(alpha: float, expected: int) -> None:
     # alpha 0: two of four is exactly half, not a majority; alpha 0.5: 4/9 + 2/9 > 1/2.
     assert fewest_for_majority(TOY, alpha) == expected
+
+
+def test_smallest_majority_worked_by_hand() -> None:
+    # One state, one vote: the three smallest (1 + 4 + 4 of 25 people) outvote the largest.
+    assert smallest_majority(TOY, 0) == (3, pytest.approx(9 / 25))
+    # By population only the largest state (16 of 25) has a majority on its own: all four.
+    assert smallest_majority(TOY, 1) == (4, pytest.approx(1.0))
+    # Weighted by GDP 10, 10, 80 with populations 5, 3, 2: the two smallest hold 1/5 only.
+    assert smallest_majority([10, 10, 80], 1, populations=[5, 3, 2]) == (3, pytest.approx(1.0))
+    with pytest.raises(ValueError, match="populations has 1 values"):
+        smallest_majority(TOY, 0, populations=[1])
 
 
 def test_two_equal_states_need_both_for_a_majority() -> None:

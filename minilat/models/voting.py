@@ -76,6 +76,23 @@ def fewest_for_majority(sizes: ArrayLike, alpha: float, quota: float = 0.5) -> i
     return min(below + 1, ranked.size)
 
 
+def smallest_majority(sizes: ArrayLike, alpha: float,
+                      populations: ArrayLike | None = None) -> tuple[int, float]:
+    """The smallest states that together hold a majority: how many, and their population share.
+
+    States are taken from the smallest up until their votes exceed one half. ``populations``
+    defaults to ``sizes`` (pass populations when votes are weighted by GDP).
+    """
+    values = _sizes(sizes)
+    people = values if populations is None else _sizes(populations)
+    if people.shape != values.shape:
+        raise ValueError(f"populations has {people.size} values but sizes has {values.size}")
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(vote_shares(values, alpha)[order])
+    count = min(int(np.searchsorted(cumulative, 0.5 + 1e-12, side="right")) + 1, values.size)
+    return count, float(people[order[:count]].sum() / people.sum())
+
+
 def voting_members(countries: pd.DataFrame, basis: str = "population") -> pd.DataFrame:
     """UN member states with their population and the chosen weighting basis.
 
