@@ -7,6 +7,7 @@ Altair chart with a title, a text description computed from the data, and axis t
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from minilat.charts import KIND_COLOURS, kind_colour_scale
@@ -134,12 +135,13 @@ def alive_counts(forums: pd.DataFrame, years: range) -> pd.DataFrame:
     table = _check_forums(forums)
     if len(years) == 0:
         raise ValueError("years is empty: give at least one year")
-    rows = []
-    for year in years:
-        alive = (table["founded_year"] <= year) & (
-            table["ended_year"].isna() | (table["ended_year"] >= year))
-        counts = table.loc[alive.fillna(False).astype(bool), "kind"].value_counts()
-        rows += [(int(year), k, int(counts.get(k, 0))) for k in KINDS]
+    grid = np.array(list(years), dtype=int)[None, :]
+    founded = table["founded_year"].to_numpy(dtype=float)[:, None]
+    ended = table["ended_year"].to_numpy(dtype=float, na_value=np.inf)[:, None]
+    alive = (founded <= grid) & (grid <= ended)  # forum × year
+    kinds = table["kind"].to_numpy()
+    rows = [(int(year), k, int(alive[kinds == k, column].sum()))
+            for column, year in enumerate(grid[0]) for k in KINDS]
     return pd.DataFrame(rows, columns=["year", "kind", "alive"])
 
 
@@ -181,12 +183,13 @@ def alive_chart(forums: pd.DataFrame, last_year: int, first_year: int | None = N
                  alt.Tooltip("alive:Q", title="Forums alive")],
     )
     rule = alt.Chart(counts).transform_filter("datum.year == year").mark_rule(
-        color="#000000", strokeWidth=2).encode(x="year:Q")
+        color="#000000", strokeWidth=2).encode(x=alt.X("year:Q", title="Year"))
     label = alt.Chart(counts).transform_filter("datum.year == year").transform_aggregate(
         total="sum(alive)", groupby=["year"]
     ).transform_calculate(text="datum.total + ' forums alive in ' + datum.year").mark_text(
         align="left", dx=6, dy=-8, fontSize=13, fontWeight="bold", color="#000000"
-    ).encode(x="year:Q", y="total:Q", text="text:N")
+    ).encode(x=alt.X("year:Q", title="Year"), y=alt.Y("total:Q", title="Forums alive (count)"),
+             text="text:N")
     over_time = alt.layer(lines, rule, label).properties(height=240)
     alive_now = "datum.founded <= year && datum.ended >= year"
     strip = alt.Chart(spans).transform_filter(alive_now).mark_tick(
@@ -274,8 +277,9 @@ def membership_chart(counts: pd.DataFrame, names: dict[str, str], start: str) ->
         f"Stepped area chart of how many of the recorded forums a chosen state belonged to in "
         f"each year from {first} to {last}, stacked by kind; a dropdown picks one of "
         f"{len(options)} states. In {last}, {' and '.join(most)} sat in the most "
-        f"({int(totals.max())}); {fewest} of the states listed sat in the fewest "
-        f"({int(totals.min())})."
+        f"({int(totals.max())})"
+        + (f"; {fewest} of the states listed sat in the fewest ({int(totals.min())})."
+           if totals.max() > totals.min() else ".")
     )
     return area.properties(
         title=alt.Title("How many forums does a state sit in?",

@@ -46,7 +46,7 @@ def checked_spells(spells: pd.DataFrame, roles: Iterable[str] | None = ("member"
     table = table.loc[:, list(SPELL_COLUMNS)].reset_index(drop=True)
     for column in ("joined", "left"):
         numbers = pd.to_numeric(table[column], errors="coerce")
-        bad = numbers.isna() & table[column].notna() | (numbers % 1 != 0) & numbers.notna()
+        bad = (numbers.isna() & table[column].notna()) | ((numbers % 1 != 0) & numbers.notna())
         if column == "joined":
             bad |= table[column].isna()
         if bad.any():
@@ -102,20 +102,26 @@ def forum_counts(spells: pd.DataFrame, years: Iterable[int], codes: Iterable[str
     return table.astype({"year": int, "forums": int})
 
 
+def _pairs(counted: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of forums sharing members, from (forum_id, member) rows of one year."""
+    by_forum: dict[str, set[str]] = {}
+    for forum, member in zip(counted["forum_id"], counted["member"], strict=True):
+        by_forum.setdefault(forum, set()).add(member)
+    rows = [(a, b, len(by_forum[a] & by_forum[b]))
+            for a, b in combinations(sorted(by_forum), 2)]
+    pairs = pd.DataFrame(rows, columns=["forum_a", "forum_b", "shared"])
+    pairs = pairs[pairs["shared"] > 0].astype({"shared": int})
+    return pairs.sort_values(["shared", "forum_a", "forum_b"], ascending=[False, True, True],
+                             ignore_index=True)
+
+
 def shared_member_pairs(spells: pd.DataFrame, year: int) -> pd.DataFrame:
     """Pairs of forums with at least one member in common in ``year``.
 
     Columns forum_a, forum_b (forum_a < forum_b) and shared (how many members they share),
     sorted by shared (most first), then by name.
     """
-    counted = spell_years(spells, [year])
-    by_forum = counted.groupby("forum_id")["member"].agg(frozenset)
-    rows = [(a, b, len(by_forum[a] & by_forum[b]))
-            for a, b in combinations(sorted(by_forum.index), 2)]
-    pairs = pd.DataFrame(rows, columns=["forum_a", "forum_b", "shared"])
-    pairs = pairs[pairs["shared"] > 0].astype({"shared": int})
-    return pairs.sort_values(["shared", "forum_a", "forum_b"], ascending=[False, True, True],
-                             ignore_index=True)
+    return _pairs(spell_years(spells, [year]))
 
 
 def overlap_by_year(spells: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
@@ -123,11 +129,14 @@ def overlap_by_year(spells: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
 
     ``share`` is overlapping / pairs (missing when fewer than two forums have members).
     """
+    grid = _years(years)
+    counted = spell_years(spells, grid)
     rows = []
-    for year in _years(years):
-        forums = spell_years(spells, [year])["forum_id"].nunique()
+    for year in grid:
+        this_year = counted[counted["year"] == year]
+        forums = this_year["forum_id"].nunique()
         possible = forums * (forums - 1) // 2
-        overlapping = len(shared_member_pairs(spells, int(year)))
+        overlapping = len(_pairs(this_year))
         rows.append((int(year), forums, possible, overlapping,
                      overlapping / possible if possible else np.nan))
     return pd.DataFrame(rows, columns=["year", "forums", "pairs", "overlapping", "share"])
