@@ -8,6 +8,7 @@ only what the student already sees (setup, public tests, hidden-test counts).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from dataclasses import dataclass
@@ -17,6 +18,16 @@ from typing import Any
 from grader.source import ExerciseSet, Question, Test, substitute
 
 BUNDLE_FORMAT = "minilat-grader-bundle/1"
+
+
+PREAMBLE = "from minilat.preamble import *  # noqa: F403"
+
+
+def setup_code(exercise_set: ExerciseSet) -> str:
+    """The code every namespace starts from: the book's shared preamble (when the teaching
+    library has one), then the set's own setup cells."""
+    lines = [PREAMBLE] if importlib.util.find_spec("minilat.preamble") is not None else []
+    return "\n".join([*lines, exercise_set.setup])
 
 
 def _test_dict(test: Test, params: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +53,7 @@ def public_payload(exercise_set: ExerciseSet, params: dict[str, Any]) -> dict[st
         "set_id": exercise_set.id,
         "title": exercise_set.title,
         "params": params,
-        "setup": exercise_set.setup,
+        "setup": setup_code(exercise_set),
         "questions": [_question_public(q, params) for q in exercise_set.questions],
     }
 
@@ -62,7 +73,7 @@ def bundle_payload(
         "title": exercise_set.title,
         "seed": seed,
         "params": params,
-        "setup": exercise_set.setup,
+        "setup": setup_code(exercise_set),
         "test_setup": exercise_set.test_setup,
         "questions": questions,
     }

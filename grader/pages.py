@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.bundle import public_payload
+from grader.bundle import PREAMBLE, public_payload
 from grader.myst import Cell, MystNotebook, write_myst
 from grader.source import PLACEHOLDER, ExerciseSet, SourceError, load_exercise_set, role_of
 
@@ -40,7 +40,7 @@ def _python_literal(text: str, width: int = 90) -> str:
 def hidden_setup_source(exercise_set: ExerciseSet, params: dict[str, Any]) -> str:
     lines = []
     if importlib.util.find_spec("minilat.preamble") is not None:
-        lines.append("from minilat.preamble import *  # noqa: F403")
+        lines.append(PREAMBLE)
     payload = json.dumps(public_payload(exercise_set, params), ensure_ascii=False)
     lines += [
         "from grader.student import Checks",
