@@ -13,6 +13,9 @@ from minilat.dataset.fixture import write_fixture
 from minilat.models.platform_diversity import (
     checked_spells,
     forum_counts,
+    forum_kinds,
+    fully_recorded,
+    most_connected,
     overlap_by_year,
     shared_member_pairs,
     spell_years,
@@ -117,3 +120,24 @@ def test_bad_spells_are_named() -> None:
         checked_spells(undated)
     with pytest.raises(ValueError, match="years is empty"):
         forum_counts(SPELLS, [])
+
+
+def test_fully_recorded_keeps_complete_forums_only() -> None:
+    forums = pd.DataFrame({"forum_id": ["a", "b", "c"], "kind": ["multilateral"] * 3,
+                           "membership_coverage": ["complete", "partial", "complete"]})
+    kept = fully_recorded(SPELLS, forums)
+    assert set(kept["forum_id"]) == {"a", "c"}
+    assert len(kept) == 4
+    assert forum_kinds(forums) == {"a": "multilateral", "b": "multilateral", "c": "multilateral"}
+    with pytest.raises(ValueError, match="forums table lacks column 'membership_coverage'"):
+        fully_recorded(SPELLS, forums.drop(columns="membership_coverage"))
+
+
+def test_most_connected_by_hand() -> None:
+    counts = forum_counts(SPELLS, YEARS)
+    # 2003: X in a and b (2), Z in b and c (2), Y in none.
+    assert most_connected(counts, 2003) == ["X", "Z"]
+    assert most_connected(counts, 2001, minimum=2) == ["X"]
+    assert most_connected(counts, 2000, minimum=3) == []
+    with pytest.raises(ValueError, match="no row for 1999"):
+        most_connected(counts, 1999)

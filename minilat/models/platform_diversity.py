@@ -140,3 +140,32 @@ def overlap_by_year(spells: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
         rows.append((int(year), forums, possible, overlapping,
                      overlapping / possible if possible else np.nan))
     return pd.DataFrame(rows, columns=["year", "forums", "pairs", "overlapping", "share"])
+
+
+def fully_recorded(spells: pd.DataFrame, forums: pd.DataFrame) -> pd.DataFrame:
+    """The spells of forums whose membership the dataset records completely.
+
+    Counting forums per state only makes sense over forums whose members are all listed;
+    ``forums.membership_coverage`` says which ones are (``complete``).
+    """
+    for table, name, column in ((spells, "spells", "forum_id"),
+                                (forums, "forums", "membership_coverage")):
+        if column not in table.columns:
+            raise ValueError(f"{name} table lacks column {column!r}")
+    complete = set(forums.loc[forums["membership_coverage"] == "complete", "forum_id"])
+    return spells[spells["forum_id"].isin(complete)].reset_index(drop=True)
+
+
+def forum_kinds(forums: pd.DataFrame) -> dict[str, str]:
+    """forum_id → kind, the ``kinds`` argument of ``forum_counts``."""
+    return dict(zip(forums["forum_id"], forums["kind"], strict=True))
+
+
+def most_connected(counts: pd.DataFrame, year: int, minimum: int = 1) -> list[str]:
+    """Members in at least ``minimum`` forums in ``year``, most forums first (ties by code)."""
+    in_year = counts[counts["year"] == year]
+    if in_year.empty:
+        raise ValueError(f"the counts table has no row for {year}")
+    totals = in_year.groupby("member")["forums"].sum()
+    totals = totals[totals >= minimum]
+    return [code for code, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
