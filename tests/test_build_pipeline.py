@@ -53,3 +53,18 @@ def test_failing_cell_is_named_and_intended_errors_pass(tmp_path: Path) -> None:
 def test_toc_lists_only_existing_pages() -> None:
     for path in build.toc_files():
         assert path.is_file()
+
+
+def test_changed_data_empties_the_execution_cache(tmp_path: Path) -> None:
+    for folder in build.INPUT_DIRS:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "data" / "forums.csv").write_text("forum_id\ng7\n")
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    assert build.clear_cache_if_inputs_changed(cache, tmp_path) is True
+    cache.mkdir(parents=True)
+    (cache / "marker").write_text("cached outputs")
+    assert build.clear_cache_if_inputs_changed(cache, tmp_path) is False
+    assert (cache / "marker").exists(), "unchanged inputs must keep the cache"
+    (tmp_path / "data" / "forums.csv").write_text("forum_id\ng7\ng20\n")
+    assert build.clear_cache_if_inputs_changed(cache, tmp_path) is True
+    assert not (cache / "marker").exists(), "changed data must empty the cache"

@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -111,6 +112,38 @@ def _failed_cell_index(notebook_path: Path, traceback: str) -> int | None:
     return None
 
 
+INPUT_DIRS = ("data", "minilat", "grader")
+
+
+def inputs_fingerprint(root: Path = ROOT) -> str:
+    """Hash of everything notebooks read besides their own code: the data and the library.
+
+    jupyter-cache keys a notebook on its code cells only, so a changed CSV would otherwise leave
+    stale figures in the cache.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in INPUT_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def clear_cache_if_inputs_changed(cache_dir: Path = CACHE_DIR, root: Path = ROOT) -> bool:
+    """Empty the execution cache when data or library changed; True if it did."""
+    stamp = cache_dir.parent / "minilat-inputs.sha256"
+    current = inputs_fingerprint(root)
+    if stamp.is_file() and stamp.read_text().strip() == current:
+        return False
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+    return True
+
+
 def execute_notebooks(
     paths: list[Path], serial: bool = False, cache_dir: Path = CACHE_DIR
 ) -> list[NotebookResult]:
@@ -166,11 +199,17 @@ def write_report(results: list[NotebookResult]) -> Path:
     return report
 
 
-def run_sphinx(stock: bool = False) -> int:
-    """`jupyter-book build` with warnings as errors (or the stock command, for comparison)."""
+def run_sphinx(stock: bool = False, everything: bool = False) -> int:
+    """`jupyter-book build` with warnings as errors (or the stock command, for comparison).
+
+    `everything` re-reads every page: needed when data or library changed, since Sphinx only
+    re-reads pages whose own source changed.
+    """
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT)]
     if not stock:
         command += ["--warningiserror", "--keep-going", "--nitpick"]
+    if everything:
+        command.append("--all")
     env = {**os.environ, **SITE_ENV}
     return subprocess.call(command, cwd=ROOT, env=env)
 
@@ -188,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_sphinx(stock=True)
 
     notebooks = [path for path in toc_files() if is_notebook(path)]
+    inputs_changed = clear_cache_if_inputs_changed()
     results = execute_notebooks(notebooks, serial=args.serial)
     report = write_report(results)
     executed = [r for r in results if r.status == "executed"]
@@ -201,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nEXECUTION FAILED: {failure.path}, {cell}\n{failure.traceback}", file=sys.stderr)
     if failures:
         return 1
-    status = run_sphinx()
+    status = run_sphinx(everything=inputs_changed)
     print(f"build finished in {time.perf_counter() - started:.1f} s (exit {status})")
     return status
 

@@ -57,10 +57,19 @@ def _add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     _offer_notebook_download(app, pagename, context)
+    _fix_citation_list_roles(context)
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(app.env.minilat_bundle_name, priority=500, type="module")  # type: ignore[attr-defined]
         app.add_js_file("minilat-charts.js", priority=501, type="module")
     _drop_thebe_and_duplicate_scripts(context)
+
+
+def _fix_citation_list_roles(context: dict[str, Any]) -> None:
+    """docutils writes citations as role="doc-biblioentry" inside role="list"; axe-core (rightly,
+    the DPUB role is deprecated) wants list items there. Give them the plain list-item role."""
+    body = context.get("body", "")
+    if 'class="citation-list"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _is_thebe(script: Any) -> bool:
