@@ -1,0 +1,551 @@
+"""Sourced member histories written into the committed forum tables.
+
+The committed CSVs in ``data/`` are the source of truth. This script holds the member histories
+added after the first release of the dataset, each with the stored source it was read from, and
+writes them in place: for every forum listed in ``HISTORIES`` it replaces that forum's spells in
+``memberships.csv`` and sets ``membership_coverage``, ``sources`` and ``notes`` in ``forums.csv``.
+Source keys it uses and that ``sources.bib`` lacks are appended there. Forums not listed are left
+untouched, so running it twice changes nothing.
+
+Run: ``python -m minilat.dataset.build_forums`` then ``python -m minilat.dataset.validate``.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SPELL_TOKEN = re.compile(r"^(?P<member>[A-Z][A-Za-z0-9-]*):(?P<joined>\d{4})(?:-(?P<left>\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A stored public page read for this dataset (becomes a @misc entry of sources.bib)."""
+
+    key: str
+    title: str
+    url: str
+    year: str = ""
+    note: str = "Stored public page read with the course's search tool (pages corpus)"
+
+
+@dataclass(frozen=True)
+class Spells:
+    """Spells sharing one source, role and note: ``members`` holds ``CODE:joined[-left]`` tokens."""
+
+    members: str
+    source: str
+    note: str = ""
+    role: str = "member"
+    member_notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the dataset records of one forum's membership."""
+
+    forum_id: str
+    coverage: str
+    groups: tuple[Spells, ...]
+    notes: str | None = None
+    note_sources: str = ""  # keys backing statements in `notes` but no spell
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One row of memberships.csv."""
+
+    forum_id: str
+    member: str
+    role: str
+    joined: int
+    left: int | None
+    source: str
+    note: str
+
+    def row(self) -> dict[str, str]:
+        return {"forum_id": self.forum_id, "member": self.member, "role": self.role,
+                "joined": str(self.joined), "left": "" if self.left is None else str(self.left),
+                "source": self.source, "note": self.note}
+
+
+def parse_spells(history: History) -> list[Spell]:
+    """Expand a history's compact ``CODE:joined[-left]`` tokens into spells."""
+    spells: list[Spell] = []
+    for group in history.groups:
+        for token in group.members.split():
+            match = SPELL_TOKEN.match(token)
+            if not match:
+                raise ValueError(f"{history.forum_id}: bad spell token {token!r} "
+                                 "(expected CODE:joined or CODE:joined-left)")
+            left = int(match["left"]) if match["left"] else None
+            note = group.member_notes.get(match["member"], group.note)
+            spells.append(Spell(history.forum_id, match["member"], group.role,
+                                int(match["joined"]), left, group.source, note))
+    return spells
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_table(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def merged_keys(existing: str, added: str) -> str:
+    """Union of two ``;``-separated key lists, keeping the existing order first."""
+    keys: list[str] = []
+    for key in existing.split(";") + added.split(";"):
+        if key and key not in keys:
+            keys.append(key)
+    return ";".join(keys)
+
+
+def update_memberships(data_dir: Path) -> tuple[int, int]:
+    """Replace the spells of every forum in HISTORIES; return spell counts before and after."""
+    path = data_dir / "memberships.csv"
+    columns, rows = read_table(path)
+    before = len(rows)
+    added: dict[str, list[dict[str, str]]] = {}
+    for history in HISTORIES:
+        added.setdefault(history.forum_id, []).extend(s.row() for s in parse_spells(history))
+    known = {r["forum_id"] for r in read_table(data_dir / "forums.csv")[1]}
+    unknown = sorted(set(added) - known)
+    if unknown:
+        raise ValueError(f"{path.name}: histories name unknown forum_id(s) {unknown}")
+    # A rewritten forum's spells take the place of its first old spell; new forums go at the end.
+    result: list[dict[str, str]] = []
+    placed: set[str] = set()
+    for row in rows:
+        forum = row["forum_id"]
+        if forum not in added:
+            result.append(row)
+        elif forum not in placed:
+            result.extend(added[forum])
+            placed.add(forum)
+    for forum, spells in added.items():
+        if forum not in placed:
+            result.extend(spells)
+    write_table(path, columns, result)
+    return before, len(result)
+
+
+def update_forums(data_dir: Path) -> None:
+    path = data_dir / "forums.csv"
+    columns, rows = read_table(path)
+    by_id = {h.forum_id: h for h in HISTORIES}
+    for row in rows:
+        history = by_id.get(row["forum_id"])
+        if history is None:
+            continue
+        row["membership_coverage"] = history.coverage
+        cited = ";".join([g.source for g in history.groups] + [history.note_sources])
+        row["sources"] = merged_keys(row["sources"], cited)
+        if history.notes is not None:
+            row["notes"] = history.notes
+    write_table(path, columns, rows)
+
+
+def bib_entry(source: Source) -> str:
+    lines = [f"@misc{{{source.key},", f"  title        = {{{source.title}}},",
+             f"  year         = {{{source.year or 'n.d.'}}},", f"  url          = {{{source.url}}},",
+             f"  note         = {{{source.note}}}", "}"]
+    return "\n".join(lines)
+
+
+def append_sources(data_dir: Path) -> list[str]:
+    """Append the bib entries sources.bib lacks; return their keys."""
+    path = data_dir / "sources.bib"
+    text = path.read_text(encoding="utf-8")
+    present = set(re.findall(r"@\w+\{([^,\s]+),", text))
+    used = used_source_keys()
+    missing = [s for s in SOURCES.values() if s.key not in present and s.key in used]
+    if missing:
+        addition = "\n\n".join(bib_entry(s) for s in missing)
+        path.write_text(text.rstrip("\n") + "\n\n" + addition + "\n", encoding="utf-8")
+    return [s.key for s in missing]
+
+
+def used_source_keys() -> set[str]:
+    cited = [g.source for h in HISTORIES for g in h.groups] + [h.note_sources for h in HISTORIES]
+    return {k for keys in cited for k in keys.split(";") if k}
+
+
+def main(data_dir: Path = DATA_DIR) -> None:
+    undefined = used_source_keys() - set(SOURCES) - existing_bib_keys(data_dir)
+    if undefined:
+        raise ValueError(f"histories cite source keys defined nowhere: {sorted(undefined)}")
+    appended = append_sources(data_dir)
+    before, after = update_memberships(data_dir)
+    update_forums(data_dir)
+    print(f"memberships: {before} -> {after} spells; {len(HISTORIES)} forum histories; "
+          f"{len(appended)} bib entries appended")
+
+
+def existing_bib_keys(data_dir: Path) -> set[str]:
+    keys: set[str] = set()
+    for name in ("sources.bib",):
+        keys |= set(re.findall(r"@\w+\{([^,\s]+),", (data_dir / name).read_text(encoding="utf-8")))
+    references = data_dir.parent / "references.bib"
+    if references.exists():
+        keys |= set(re.findall(r"@\w+\{([^,\s]+),", references.read_text(encoding="utf-8")))
+    return keys
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources read (stored public pages) and the histories taken from them.
+# ---------------------------------------------------------------------------------------------
+
+def source(key: str, title: str, url: str, year: str = "", note: str = "") -> str:
+    """Register a stored page as a source and return its key (for use in Spells)."""
+    if key in SOURCES:
+        raise ValueError(f"source key {key!r} defined twice")
+    SOURCES[key] = Source(key, title, url, year, note or Source.note)
+    return key
+
+
+SOURCES: dict[str, Source] = {}
+WEST_GERMANY = "Federal Republic of Germany (West Germany) until 1990; the course codes it DEU throughout."
+SOVIET_UNION = "The Soviet Union until 1991, continued by the Russian Federation; coded RUS throughout."
+
+NSG = source("web_nsg_participants", "Participants (Nuclear Suppliers Group)",
+             "https://www.nuclearsuppliersgroup.org/index.php/en/about/participants", "2025",
+             "Official table of the 48 Participating Governments with their year of adherence; read "
+             "with the course's search tool (pages corpus)")
+MTCR_LIST = source("web_kmhouse_mtcr", "Missile Technology Control Regime (MTCR): the 34 members with "
+                   "their year of joining (K M House India blog)",
+                   "https://kmhouseindia.blogspot.com/2016/06/missile-technology-control-regimemtcr.html",
+                   "2016")
+MTCR_INDIA = source("web_ibtimes_mtcr_india", "India now a member of exclusive missile technology group "
+                    "MTCR (International Business Times)",
+                    "http://www.ibtimes.com/india-now-member-exclusive-missile-technology-group-mtcr-2387127",
+                    "2016-06-27")
+MTCR_30 = source("web_mtcr_30th", "Joint statement agreed by consensus during the Reinforced Points of "
+                 "Contact 2017 to celebrate the 30th anniversary of the MTCR (MTCR)",
+                 "https://mtcr.info/en/news/joint-statement-agreed-by-consensus-during-the-reinforced-"
+                 "points-of-contact-2017-to-celebrate-the-30th-anniversary-of-the-mtcr", "2017")
+G10_ACT = source("web_act_g10", "G-10 (ACT Wiki, Association of Corporate Treasurers)",
+                 "https://wiki-dev.treasurers.org/w/index.php?direction=next&oldid=22600&title=G-10")
+G10_OTC = source("web_otcspace_g10", "G10 (The OTC Space knowledge base)",
+                 "https://theotcspace.com/knowledge_item/g10/")
+OPEC_LIST = source("web_oilinsight_opec", "OPEC members: new member approved and applications lining up "
+                   "(Oil Industry Insight)",
+                   "https://oilindustryinsight.com/investors-traders/oil-market-updates/opec-members-new-"
+                   "member-approved-and-applications-lining-up", "2018")
+OPEC_FOOL = source("web_fool_opec", "OPEC (The Motley Fool, investing terms)",
+                   "https://www.fool.com/terms/o/opec/", "2025")
+OPEC_CNN = source("web_cnn_opec", "OPEC Fast Facts (CNN)",
+                  "https://edition.cnn.com/2013/07/30/world/opec-fast-facts/index.html", "")
+PARIS_MEMBERS = source("web_clubdeparis_members", "Permanent members (Paris Club)",
+                       "https://clubdeparis.org/en/communications/page/permanent-members", "2022")
+PARIS_WHO = source("web_clubdeparis_who", "Who are we? (Paris Club)",
+                   "https://clubdeparis.org/en/communications/page/who-are-we", "")
+PARIS_ISRAEL = source("web_clubdeparis_israel", "The State of Israel becomes the twentieth member of the "
+                      "Paris Club (Paris Club)", "https://clubdeparis.org/en/node/5", "2014-06-24")
+PARIS_RUSSIA = source("web_veb_parisclub", "Paris Club (Vnesheconombank)",
+                      "http://www.veb.ru/en/agent/finance/paris/", "")
+QUARTET = source("web_palestinestudies_quartet", "Birth of the Middle East 'Quartet', 2002 (Institute for "
+                 "Palestine Studies)", "https://www.palestine-studies.org/en/node/1652729", "2022")
+LIMA_DECL = source("web_canada_lima2017", "Lima Declaration, 8 August 2017 (Global Affairs Canada)",
+                   "https://www.international.gc.ca/world-monde/international_relations-relations_"
+                   "internationales/latin_america-amerique_latine/2017-08-08-lima_group-groupe_lima.aspx"
+                   "?lang=eng", "2017-08-08")
+LIMA_ARG = source("web_resumen_lima_arg", "Argentina formally withdraws from the Lima Group (Resumen "
+                  "Latinoamericano)",
+                  "https://www.resumen-english.org/2021/03/argentina-formally-withdraws-from-the-lima-group/",
+                  "2021-03-24")
+LIMA_PER = source("web_peoplesdispatch_lima", "Peru and Saint Lucia pull out of anti-Venezuela group "
+                  "(Peoples Dispatch)",
+                  "https://peoplesdispatch.org/2021/08/12/peru-and-saint-lucia-pull-out-of-anti-venezuela-"
+                  "group/", "2021-08-12")
+LIMA_2018 = source("web_minrel_lima2018", "Foreign Minister has lunch with ambassadors and representatives "
+                   "of the Lima Group (Chile, Ministry of Foreign Affairs)",
+                   "https://www.minrel.gob.cl/minrel/noticias-anteriores/foreign-minister-has-lunch-with-"
+                   "ambassadors-and-representatives-of-the", "2018-06-27")
+LIMA_2019 = source("web_minrel_lima2019", "Lima Group Declaration, 15 April 2019 (Chile, Ministry of "
+                   "Foreign Affairs)", "https://www.minrel.gob.cl/minrel/news/lima-group-declaration-2",
+                   "2019-04-15")
+SADC_40 = source("web_sardc_sadc40", "SADC at 40, page 36 (SARDC)",
+                 "https://sardc.net/en/wp-content/uploads/flipbook/8/files/basic-html/page36.html", "2020")
+SADC_DATES = source("web_infolist_sadc", "Southern African Development Community: member states with "
+                    "notes on membership (The Info List copy of Wikipedia)",
+                    "http://theinfolist.com/php/SummaryGet.php?FindGo=Southern_African_Development_Community")
+SADC_MDG = source("web_gpewiki_sadc", "Southern African Development Community (Wikipedia, Ghanaian Pidgin "
+                  "edition, member table)", "https://gpe.wikipedia.org/wiki/Southern_African_Development_"
+                  "Community", "2022")
+EAC_HIST = source("web_eaccon_eac", "Who makes up the East African Community? (EACCON)",
+                  "https://eaccon.com/?p=1958", "2024")
+EAC_SOM = source("web_diramakini_eac_somalia", "EAC continues on trajectory of expansion: Somalia admitted "
+                 "(Diramakini)", "https://diramakini.co.tz/2023/11/eac-continues-on-trajectory-of.html",
+                 "2023-11-24")
+SAARC = source("web_swapsushias_saarc", "International organisation: SAARC (blog copy of the Wikipedia "
+               "article)", "http://swapsushias.blogspot.com/2010/09/international-organisation-saarc.html",
+               "2010-09")
+MERCOSUR_VEN = source("web_wikimili_mercosur", "Member states of Mercosur (WikiMili)",
+                      "https://wikimili.com/en/Member_states_of_Mercosur", "")
+MERCOSUR_SUSP = source("web_wikisum_mercosur", "Member states of Mercosur (WikiSum summary)",
+                       "https://wikisum.wiki/wiki/Member_states_of_Mercosur", "")
+MERCOSUR_BOL = source("web_noticiabrasil_bolivia", "Arce ratifica entrada da Bolivia no Mercosul "
+                      "(Noticia Brasil)",
+                      "https://noticiabrasil.net.br/amp/20240705/arce-ratifica-entrada-da-bolivia-no-"
+                      "mercosul-35451500.html", "2024-07-05")
+ECOWAS_RW = source("web_reliefweb_ecowas", "ECOWAS (ReliefWeb organisation profile)",
+                   "https://reliefweb.int/organization/ecowas", "")
+ECOWAS_WN = source("web_wn_ecowas2016", "Statement by the spokesperson on the upcoming ECOWAS presidential "
+                   "elections (WN, with background on ECOWAS)",
+                   "https://article.wn.com/view/2016/11/04/Statement_by_the_spokesperson_on_the_upcoming_"
+                   "ECOWAS_preside_0/", "2016-11-04")
+ECOWAS_EXIT = source("web_tvc_ecowas_exit", "Burkina Faso, Mali, Niger officially withdraw from ECOWAS "
+                     "(TVC News)",
+                     "https://www.tvcnews.tv/2025/01/burkina-faso-mali-niger-officially-withdraw-from-ecowas/",
+                     "2025-01-30")
+IGAD_FMH = source("web_freemovehub_igad", "Intergovernmental Authority on Development (IGAD) (Free "
+                  "Movement Hub)", "http://www.freemovehub.com/regimes/igad/", "2024")
+IGAD_HAPC = source("web_hapc_igad", "IGAD (Horn of Africa Peace Centre)", "https://hapc.africa/en/igad", "")
+CARICOM = source("web_skcfilms_caricom", "Caribbean Community: member states in order of membership "
+                 "(SKC Films Library)", "https://skcfilms.com/social/history/america/caricom.html", "2017")
+CARICOM_JIS = source("web_jis_caricom", "CARICOM (Jamaica Information Service)",
+                     "https://jis.gov.jm/information/caricom/", "")
+CSC_2022 = source("web_newslk_csc2022", "Colombo Security Conclave: the 5th NSA level meeting concludes in "
+                  "Maldives (news.lk, Government of Sri Lanka)",
+                  "https://www.news.lk/news/political-current-affairs/item/33809-colombo-security-conclave-"
+                  "the-5-th-nsa-level-meeting-concludes-in-maldives", "2022-03-14")
+G15_HIST = source("web_g15_history", "Historical background (Group of Fifteen)",
+                  "http://g15.org/member-countries-2/historical-background/", "")
+G15_FOUNDERS = source("web_countryreports_g15", "Glossary: Group of Fifteen (G-15) (countryreports.org)",
+                      "https://www.countryreports.org/glossary.htm?term=Group+of+Fifteen+%28G-15%29", "")
+G15_WIKI = source("web_datana_g15", "Group of 15 (Wikipedia mini snapshot, April 2024)",
+                  "https://encyclopedia.datana.cloud/content/wikipedia_en_all_mini_2024-04/A/Group_of_15",
+                  "2024-04")
+CIS_LIST = source("web_ipfs_cis", "Member states of the Commonwealth of Independent States (Wikipedia on "
+                  "IPFS, with signature and ratification dates)",
+                  "https://en.wikipedia-on-ipfs.org/wiki/Member_states_of_the_Commonwealth_of_Independent_"
+                  "States", "")
+CIS_FACTBOOK = source("web_factbook_cis", "Commonwealth of Independent States (CIS) (The World Factbook, "
+                      "Unbound Medicine copy)",
+                      "https://relief.unboundmedicine.com/relief/view/The-World-Factbook/563540/all/"
+                      "Commonwealth_of_Independent_States__CIS_", "")
+PIF_ADB = source("web_adb_pif", "Pacific Islands Forum Secretariat (Asian Development Bank, ARIC)",
+                 "https://aric.adb.org/initiative/pacific-islands-forum-secretariat", "2018")
+PIF_FRANCE = source("web_diplomatie_pif2016", "Pacific Islands Forum: accession of New Caledonia and French "
+                    "Polynesia as full-fledged members (France Diplomacy)",
+                    "https://www.diplomatie.gouv.fr/en/country-files/asia-and-oceania/news/article/pacific-"
+                    "islands-forum-accession-of-new-caledonia-and-french-polynesia-as-full", "2016-09")
+
+HISTORIES: list[History] = [
+    History("nsg", "complete", (
+        Spells("CAN:1974 FRA:1974 GBR:1974 JPN:1974 USA:1974 AUS:1978 BEL:1978 ITA:1978 NLD:1978 "
+               "POL:1978 SWE:1978 CHE:1978 FIN:1980 DNK:1984 BGR:1984 GRC:1984 IRL:1984 LUX:1984 "
+               "HUN:1985 PRT:1986 ESP:1988 NOR:1989 ROU:1990 AUT:1991 CZE:1993 SVK:1993 ARG:1994 "
+               "NZL:1994 KOR:1995 ZAF:1995 BRA:1996 UKR:1996 LVA:1997 BLR:2000 CYP:2000 SVN:2000 "
+               "TUR:2000 KAZ:2002 CHN:2004 EST:2004 LTU:2004 MLT:2004 HRV:2005 ISL:2009 MEX:2012 "
+               "SRB:2013 DEU:1974 RUS:1974", NSG,
+               member_notes={
+                   "CZE": "The NSG table dates Czechoslovakia's adherence 1978; the Czech Republic's "
+                          "participation dates from 5 March 1993.",
+                   "SVK": "The NSG table dates Czechoslovakia's adherence 1978; Slovakia's participation "
+                          "dates from 5 March 1993.",
+                   "DEU": WEST_GERMANY, "RUS": SOVIET_UNION}),),
+        notes="The 48 Participating Governments with the year of adherence given in the NSG's own table. "
+              "The European Commission and the Chair of the Zangger Committee take part as observers and "
+              "are not recorded. IIGO 2.0 counts 46 state members in 2017."),
+    History("mtcr", "complete", (
+        Spells("CAN:1987 FRA:1987 DEU:1987 ITA:1987 JPN:1987 GBR:1987 USA:1987 AUS:1990 BEL:1990 "
+               "DNK:1990 LUX:1990 NLD:1990 NOR:1990 ESP:1990 AUT:1991 FIN:1991 NZL:1991 SWE:1991 "
+               "GRC:1992 IRL:1992 PRT:1992 CHE:1992 ARG:1993 HUN:1993 ISL:1993 BRA:1995 RUS:1995 "
+               "ZAF:1995 POL:1997 TUR:1997 CZE:1998 UKR:1998 KOR:2001 BGR:2004", f"{MTCR_LIST};{MTCR_30}",
+               member_notes={"DEU": WEST_GERMANY}),
+        Spells("IND:2016", MTCR_INDIA, "Signed the instrument of accession on 27 June 2016 as the 35th "
+               "partner."),),
+        notes="Founded in April 1987 by the G7 states; 35 partners since India joined in 2016 (the MTCR's "
+              "30th-anniversary statement: 'from 7 to 35 states'). Partners' join years from a 2016 list of "
+              "the 34; unilateral adherents (e.g. China, Israel) are not partners and are not recorded."),
+    History("g10", "complete", (
+        Spells("BEL:1962 CAN:1962 FRA:1962 DEU:1962 ITA:1962 JPN:1962 NLD:1962 SWE:1962 GBR:1962 "
+               "USA:1962", f"{G10_ACT};{G10_OTC}", "One of the ten states that formed the group in 1962.",
+               member_notes={"DEU": WEST_GERMANY}),
+        Spells("CHE:1964", f"{G10_ACT};{G10_OTC}", "Joined in 1964; the group kept the name G10."),),
+        notes="The states that agreed in 1962 to participate in the IMF's General Arrangements to Borrow; "
+              "Switzerland joined in 1964. The BIS, EC, IMF and OECD attend as observers (not recorded). "
+              "IIGO 2.0 marks it dead with an unknown end year, so spells are left open."),
+    History("opec", "complete", (
+        Spells("IRN:1960 IRQ:1960 KWT:1960 SAU:1960 VEN:1960", f"{OPEC_LIST};{OPEC_CNN}",
+               "Founder member (Baghdad Conference, September 1960)."),
+        Spells("LBY:1962 ARE:1967 DZA:1969 NGA:1971 AGO:2007-2024 GNQ:2017 COG:2018",
+               f"{OPEC_LIST};{OPEC_CNN};{OPEC_FOOL}",
+               member_notes={"ARE": "Joined in 1967 (as Abu Dhabi, before the UAE was formed in 1971); "
+                                    "the course codes it ARE throughout.",
+                             "AGO": "Withdrew with effect from 1 January 2024."}),
+        Spells("QAT:1961-2019", f"{OPEC_LIST};{OPEC_FOOL}", "Terminated its membership in 2019."),
+        Spells("IDN:1962-2009 IDN:2016-2016", f"{OPEC_LIST};{OPEC_FOOL}",
+               "Suspended January 2009; reactivated January 2016 and suspended again November 2016 (that "
+               "spell ends within its first year, so it counts in no panel year)."),
+        Spells("ECU:1973-1992 ECU:2007-2020", f"{OPEC_LIST};{OPEC_FOOL}",
+               "Suspended December 1992, reactivated October 2007, withdrew in 2020."),
+        Spells("GAB:1975-1995 GAB:2016", f"{OPEC_LIST};{OPEC_CNN}",
+               "Terminated its membership in January 1995; rejoined July 2016."),),
+        notes="Member history from OPEC's own summary (as quoted in 2018) with later departures (Qatar "
+              "2019, Ecuador 2020, Angola 2024). COW IGO v3 runs to 2014; status after 2014 is the course's "
+              "reading."),
+    History("paris_club", "partial", (
+        Spells("RUS:1997", PARIS_RUSSIA, "Memorandum of Understanding of September 1997 formalised Russia "
+               "as a full member."),
+        Spells("ISR:2014", PARIS_ISRAEL, "Became the 20th full member on 24 June 2014 after some 30 years "
+               "as an ad hoc participant."),
+        Spells("BRA:2016 KOR:2016", PARIS_WHO, "Welcomed as full members in 2016 after years of ad hoc "
+               "participation."),),
+        notes="Only members whose year of joining a stored source gives are recorded. The other 18 of "
+              "the 22 permanent members (Australia, Austria, Belgium, Canada, Denmark, Finland, France, "
+              "Germany, Ireland, Italy, Japan, Netherlands, Norway, Spain, Sweden, Switzerland, United "
+              "Kingdom, United States; Paris Club list) have no sourced joining year. South Africa has been "
+              "a prospective member since July 2022 (not recorded). IIGO 2.0 counts 20 state members in "
+              "2017 and formalises the club in 1979, when a permanent secretariat was set up.",
+        note_sources=PARIS_MEMBERS),
+    History("quartet", "partial", (
+        Spells("USA:2002 RUS:2002 EU:2002", QUARTET, "Met as the Middle East Quartet in Madrid on 10 April "
+               "2002."),),
+        notes="The Quartet is the United States, Russia, the European Union and the United Nations. The UN "
+              "has no code in countries.csv and is not recorded, hence partial coverage. IIGO 2.0 counts 3 "
+              "state members."),
+    History("lima_group", "partial", (
+        Spells("BRA:2017 CAN:2017 CHL:2017 COL:2017 CRI:2017 GTM:2017 HND:2017 PAN:2017 PRY:2017",
+               f"{LIMA_DECL};{LIMA_2019}", "Signed the Lima Declaration of 8 August 2017."),
+        Spells("MEX:2017", f"{LIMA_DECL};{LIMA_2019}", "Signed the Lima Declaration of 8 August 2017; "
+               "absent from the group's 2019 declarations, but no withdrawal date was found, so the spell "
+               "is left open."),
+        Spells("ARG:2017-2021", f"{LIMA_DECL};{LIMA_ARG}", "Signed the Lima Declaration of 8 August 2017; "
+               "formally withdrew on 24 March 2021."),
+        Spells("PER:2017-2021", f"{LIMA_DECL};{LIMA_PER}", "Host and signatory of the Lima Declaration; "
+               "left in August 2021."),),
+        notes="The twelve signatories of the 2017 Lima Declaration. Guyana and Saint Lucia were members by "
+              "June 2018 (Chile MFA) and Saint Lucia left in August 2021, but no source gives the year they "
+              "joined, so they are not recorded; nor is the Venezuelan opposition's representation from "
+              "2019. IIGO 2.0 counts 13 state members in 2017.", note_sources=LIMA_2018),
+    History("sadc", "complete", (
+        Spells("AGO:1992 BWA:1992 LSO:1992 MWI:1992 MOZ:1992 NAM:1992 SWZ:1992 TZA:1992 ZMB:1992 "
+               "ZWE:1992", f"{SADC_40};{SADC_DATES}",
+               "One of the ten states that signed the SADC Treaty in Windhoek in 1992 (the 2020 membership "
+               "less the six states with later accession dates)."),
+        Spells("ZAF:1994", f"{SADC_40};{SADC_DATES}", "Joined on 30 August 1994 as the 11th member."),
+        Spells("MUS:1995 COD:1997 COM:2017", SADC_DATES),
+        Spells("SYC:1997-2004 SYC:2008", SADC_DATES, "Member from 8 September 1997 to 1 July 2004; "
+               "rejoined in 2008."),
+        Spells("MDG:2005-2009 MDG:2014", f"{SADC_DATES};{SADC_MDG}",
+               "Admitted 18 August 2005; suspended in 2009; reinstated 30 January 2014."),),
+        notes="Members from the SADC Treaty of 1992; the SADCC (1980) has its own row. COW IGO v3 runs to "
+              "2014; status after 2014 is the course's reading."),
+    History("eac", "complete", (
+        Spells("KEN:2000 TZA:2000 UGA:2000", EAC_HIST, "Founding member of the re-established EAC (treaty "
+               "signed 1999, in force 7 July 2000)."),
+        Spells("BDI:2007 RWA:2007", EAC_HIST, "Joined on 1 July 2007."),
+        Spells("SSD:2016", EAC_HIST, "Joined on 15 April 2016."),
+        Spells("COD:2022", EAC_HIST, "Admitted on 29 March 2022."),
+        Spells("SOM:2023", f"{EAC_HIST};{EAC_SOM}", "Admitted as a full member by the summit of 24 November "
+               "2023; it then had to sign and ratify the treaty of accession."),),
+        notes="Founding members are dated from the treaty's entry into force in 2000; COW IGO v3 starts "
+              "the row in 1996 (the tripartite commission that preceded the treaty), so the panel shows no "
+              "members for 1996-1999. COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("saarc", "complete", (
+        Spells("BGD:1985 BTN:1985 IND:1985 MDV:1985 NPL:1985 PAK:1985 LKA:1985", SAARC,
+               "One of the seven founding members (Dhaka, December 1985)."),
+        Spells("AFG:2007", SAARC, "Became a member on 3 April 2007."),),
+        notes="Observers (e.g. the US, South Korea, the EU, agreed in principle in 2006) are not recorded. "
+              "COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("mercosur", "complete", (
+        Spells("ARG:1991 BRA:1991 URY:1991", f"{MERCOSUR_VEN};{MERCOSUR_BOL}",
+               "Signatory of the Treaty of Asuncion, 26 March 1991."),
+        Spells("PRY:1991-2012 PRY:2013", f"{MERCOSUR_VEN};{MERCOSUR_BOL}",
+               "Signatory of the Treaty of Asuncion; suspended in June 2012 after President Lugo's removal "
+               "and readmitted after its 2013 elections."),
+        Spells("VEN:2012-2016", f"{MERCOSUR_VEN};{MERCOSUR_SUSP}",
+               "Admission effective 31 July 2012; suspended on 1 December 2016 (indefinitely from August "
+               "2017)."),
+        Spells("BOL:2024", MERCOSUR_BOL, "Accession law promulgated on 5 July 2024; first summit as a full "
+               "member on 8 July 2024."),),
+        notes="Full members only; associate states are not recorded. COW IGO v3 runs to 2014; status after "
+              "2014 is the course's reading."),
+    History("ecowas", "complete", (
+        Spells("BEN:1975 CIV:1975 GMB:1975 GHA:1975 GIN:1975 GNB:1975 LBR:1975 NGA:1975 SEN:1975 "
+               "SLE:1975 TGO:1975", ECOWAS_RW, "Signatory of the Treaty of Lagos, 28 May 1975."),
+        Spells("BFA:1975-2025 MLI:1975-2025 NER:1975-2025", f"{ECOWAS_RW};{ECOWAS_EXIT}",
+               "Signatory of the Treaty of Lagos (Burkina Faso as Upper Volta); withdrawal effective 29 "
+               "January 2025."),
+        Spells("MRT:1975-2000", ECOWAS_RW, "Signatory of the Treaty of Lagos; withdrew in December 2000."),
+        Spells("CPV:1977", f"{ECOWAS_RW};{ECOWAS_WN}", "Joined in 1977 (WN's background note says 1976)."),),
+        notes="Accessions and withdrawals only: suspensions after coups (e.g. Guinea 2008, Niger 2009, Cote "
+              "d'Ivoire 2010, and the Sahel states before their 2025 exit) are not recorded as breaks. "
+              "COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("igad", "complete", (
+        Spells("DJI:1986 ETH:1986 KEN:1986 SOM:1986 UGA:1986", f"{IGAD_FMH};{IGAD_HAPC}",
+               "Founding member of IGADD (January 1986)."),
+        Spells("SDN:1986-2024", IGAD_FMH, "Founding member; suspended its membership in January 2024 over "
+               "IGAD's handling of the war in Sudan."),
+        Spells("ERI:1993-2007 ERI:2023", IGAD_FMH, "Joined after independence in 1993; suspended its "
+               "membership in 2007; rejoined in 2023."),
+        Spells("SSD:2011-2021", IGAD_FMH, "Joined after independence in 2011; suspended in December 2021 "
+               "over unpaid dues (no reinstatement found)."),),
+        notes="Founded in 1986 as the Intergovernmental Authority on Drought and Development, renamed IGAD "
+              "in 1996. COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("caricom", "partial", (
+        Spells("BRB:1973 GUY:1973 JAM:1973 TTO:1973", f"{CARICOM};{CARICOM_JIS}",
+               "Signatory of the Treaty of Chaguaramas, in force 1 August 1973."),
+        Spells("BLZ:1974 DMA:1974 GRD:1974 LCA:1974 VCT:1974 ATG:1974 KNA:1974", CARICOM,
+               member_notes={"KNA": "Joined 26 July 1974 as Saint Christopher-Nevis-Anguilla."}),
+        Spells("BHS:1983 SUR:1995 HTI:2002", f"{CARICOM};{CARICOM_JIS}"),),
+        notes="Full member Montserrat (1 May 1974), a British territory, has no code in countries.csv and "
+              "is not recorded, hence partial coverage; associate members (Anguilla, Bermuda, British "
+              "Virgin Islands, Cayman Islands, Turks and Caicos) are not recorded either. COW IGO v3 runs "
+              "to 2014; status after 2014 is the course's reading."),
+    History("g15", "partial", (
+        Spells("DZA:1989 ARG:1989 BRA:1989 EGY:1989 IND:1989 IDN:1989 JAM:1989 MYS:1989 MEX:1989 "
+               "NGA:1989 SEN:1989 VEN:1989 ZWE:1989", f"{G15_HIST};{G15_FOUNDERS}",
+               "Founding member (Belgrade, September 1989)."),
+        Spells("PER:1989-2011", f"{G15_FOUNDERS};{G15_WIKI}", "Founding member; left in 2011."),),
+        notes="Founding members from 1989. Yugoslavia, a founder, has no code in countries.csv and is not "
+              "recorded; Chile, Iran and Kenya joined later but no stored source gives the years, so they "
+              "are not recorded either (17 members today). IIGO 2.0 counts 17 state members in 2017."),
+    History("cis", "partial", (
+        Spells("ARM:1991 AZE:1991 BLR:1991 KAZ:1991 KGZ:1991 MDA:1991 RUS:1991 TJK:1991 UZB:1991", CIS_LIST,
+               "Signed the CIS Creation Agreement in December 1991 and later ratified the 1993 Charter.",
+               member_notes={"RUS": "Signed the Creation Agreement on 8 December 1991; ratified the "
+                                    "Charter in 1993."}),
+        Spells("TKM:1991-2005", f"{CIS_LIST};{CIS_FACTBOOK}", "Signed the Creation Agreement in 1991 but "
+               "never ratified the Charter; associate member since 26 August 2005 (not coded as a member "
+               "from then)."),
+        Spells("UKR:1991-2018", f"{CIS_LIST};{CIS_FACTBOOK}", "Founding state that never ratified the "
+               "Charter; formally ended its participation in CIS statutory bodies in May 2018."),),
+        notes="Georgia joined later and left in August 2009 (World Factbook), but no stored source gives its "
+              "joining year, so it is not recorded. COW IGO v3 runs to 2014; status after 2014 is the "
+              "course's reading."),
+    History("colombo_security_conclave", "complete", (
+        Spells("IND:2020 LKA:2020 MDV:2020", "web_utkarsh_csc",
+               "Founding trio of the 2011 trilateral dialogue, renamed in 2020."),
+        Spells("MUS:2022", CSC_2022, "Took part as the newest member at the 5th NSA-level meeting, Male, "
+               "9-10 March 2022."),
+        Spells("BGD:2024", "web_utkarsh_csc", "Admitted 10 July 2024."),),
+        notes="Origin: a 2011 trilateral maritime dialogue (recorded in disagreements). Charter and an MoU "
+              "establishing a secretariat signed in Colombo on 30 August 2024 (secretariat_since 2024 is "
+              "the MoU year). Mauritius took part as a member from the March 2022 meeting; Bangladesh "
+              "admitted 10 July 2024; Seychelles is an observer (year not sourced). Meets at national "
+              "security adviser level."),
+    History("pif", "partial", (
+        Spells("AUS:1971 FJI:1971 NRU:1971 NZL:1971 TON:1971 WSM:1971", PIF_ADB,
+               "Founding member of the South Pacific Forum (1971)."),),
+        notes="Only the founders are recorded. The Cook Islands (a founder), Niue, French Polynesia and New "
+              "Caledonia (full members since September 2016) have no code in countries.csv; the other "
+              "independent members (FSM, Kiribati, Marshall Islands, Palau, Papua New Guinea, Solomon "
+              "Islands, Tuvalu, Vanuatu) have no sourced joining year. COW IGO v3 runs to 2014.",
+        note_sources=PIF_FRANCE),
+]
+
+
+if __name__ == "__main__":
+    main()
