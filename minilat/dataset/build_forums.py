@@ -154,6 +154,19 @@ def update_forums(data_dir: Path) -> None:
     write_table(path, columns, rows)
 
 
+def update_disagreements(data_dir: Path) -> int:
+    """Append the DISAGREEMENTS rows the file lacks; return how many were added."""
+    path = data_dir / "disagreements.csv"
+    columns, rows = read_table(path)
+    key_columns = ("table", "key", "column", "value_alt")
+    present = {tuple(r[c] for c in key_columns) for r in rows}
+    new = [dict(zip(columns, d, strict=True)) for d in DISAGREEMENTS
+           if tuple(dict(zip(columns, d, strict=True))[c] for c in key_columns) not in present]
+    if new:
+        write_table(path, columns, rows + new)
+    return len(new)
+
+
 def bib_entry(source: Source) -> str:
     lines = [f"@misc{{{source.key},", f"  title        = {{{source.title}}},",
              f"  year         = {{{source.year or 'n.d.'}}},", f"  url          = {{{source.url}}},",
@@ -176,6 +189,7 @@ def append_sources(data_dir: Path) -> list[str]:
 
 def used_source_keys() -> set[str]:
     cited = [g.source for h in HISTORIES for g in h.groups] + [h.note_sources for h in HISTORIES]
+    cited += [f"{d[4]};{d[6]}" for d in DISAGREEMENTS]
     return {k for keys in cited for k in keys.split(";") if k}
 
 
@@ -186,8 +200,9 @@ def main(data_dir: Path = DATA_DIR) -> None:
     appended = append_sources(data_dir)
     before, after = update_memberships(data_dir)
     update_forums(data_dir)
+    disagreements = update_disagreements(data_dir)
     print(f"memberships: {before} -> {after} spells; {len(HISTORIES)} forum histories; "
-          f"{len(appended)} bib entries appended")
+          f"{len(appended)} bib entries appended; {disagreements} disagreements appended")
 
 
 def existing_bib_keys(data_dir: Path) -> set[str]:
@@ -544,6 +559,19 @@ HISTORIES: list[History] = [
               "independent members (FSM, Kiribati, Marshall Islands, Palau, Papua New Guinea, Solomon "
               "Islands, Tuvalu, Vanuatu) have no sourced joining year. COW IGO v3 runs to 2014.",
         note_sources=PIF_FRANCE),
+]
+
+ECOWAS_MN = source("web_medianigeria_ecowas", "List of ECOWAS countries (Media Nigeria)",
+                   "https://medianigeria.com/list-of-ecowas-countries", "")
+
+# (table, key, column, value_used, source_used, value_alt, source_alt, note): disagreements.csv rows.
+DISAGREEMENTS: list[tuple[str, str, str, str, str, str, str, str]] = [
+    ("memberships", "ecowas|CPV|member|1977", "joined", "1977", ECOWAS_RW, "1976", ECOWAS_WN,
+     "ReliefWeb's ECOWAS profile and Media Nigeria say Cape Verde joined in 1977; a 2016 WN background "
+     "note says 1976."),
+    ("memberships", "ecowas|MRT|member|1975", "left", "2000", f"{ECOWAS_RW};{ECOWAS_WN}", "2002",
+     ECOWAS_MN, "ReliefWeb and WN: Mauritania withdrew in December 2000 (announced December 1999); "
+     "Media Nigeria's list says it left in 2002."),
 ]
 
 
