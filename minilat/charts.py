@@ -35,7 +35,7 @@ OKABE_ITO: tuple[str, ...] = (
 KIND_COLOURS: dict[str, str] = {"multilateral": "#0072B2", "minilateral": "#D55E00"}
 SEQUENTIAL_SCHEME = "viridis"  # perceptually uniform and colour-blind safe
 
-WIDTH = 560
+WIDTH = 480
 HEIGHT = 320
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 

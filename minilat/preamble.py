@@ -12,4 +12,12 @@ from minilat import charts
 
 charts.setup()
 
+if charts.on_site():
+    # Short tracebacks on the website: the error message, not the library's internals.
+    from IPython import get_ipython
+
+    _shell = get_ipython()
+    if _shell is not None:
+        _shell.run_line_magic("xmode", "Minimal")
+
 __all__ = ["alt", "charts", "np", "pd"]
