@@ -574,6 +574,204 @@ DISAGREEMENTS: list[tuple[str, str, str, str, str, str, str, str]] = [
      "Media Nigeria's list says it left in 2002."),
 ]
 
+OECD_DE = source("web_bwl_oecd", "OECD-Staaten, with year of accession (betriebswirtschaft-lernen.net)",
+                 "https://www.betriebswirtschaft-lernen.net/erklaerung/oecd-staaten/", "")
+OECD_SIMPLE = source("web_simplewiki_oecd", "OECD (Simple English Wikipedia)",
+                     "https://simple.m.wikipedia.org/wiki/OECD", "")
+OECD_2013 = source("web_oecd_2013_accession", "Global OECD boosted by decision to open membership talks with "
+                   "Colombia and Latvia (OECD press release)",
+                   "https://www.oecd.org/mcm/global-oecd-boosted-by-decision-to-open-membership-talks-with-"
+                   "colombia-and-latvia-with-more-to-follow.htm", "2013-05-30")
+OECD_RECENT = source("web_ehotelat_oecd", "The OECD at a glance (ehotelat.com)",
+                     "https://www.ehotelat.com/the-oecd-at-a-glance/", "2021")
+OECD_CRI = source("web_oecd_costa_rica", "OECD welcomes Costa Rica as its 38th Member (OECD press release)",
+                  "https://www.oecd.org/en/about/news/press-releases/2021/05/oecd-welcomes-costa-rica-as-its-"
+                  "38th-member.html", "2021-05-25")
+COE_DATES = source("web_ecotaf_coe", "Council of Europe: member states with date joined (ecotaf.net copy of "
+                   "the Wikipedia table)", "https://nz.ecotaf.net/2054-council-of-europe.html", "")
+COE_WIKI = source("web_encycloreader_coe", "Member states of the Council of Europe (EncycloReader copy of "
+                  "Wikipedia)", "https://encycloreader.org/r/wikipedia.php?q=Member_states_of_the_Council_of_"
+                  "Europe", "")
+COE_2022 = source("web_wikipedia_coe_members", "Member states of the Council of Europe (Wikipedia)",
+                  "https://en.wikipedia.org/wiki/Member_states_of_the_Council_of_Europe", "2022")
+SICA_SIMPLE = source("web_simplewiki_sica", "Central American Integration System (Simple English "
+                     "Wikipedia)", "https://simple.wikipedia.org/wiki/Central_American_Integration_System", "")
+SICA_FR = source("web_frwiki_sica", "Centralamerikansk integrationssystem (Danish translation of the French "
+                 "Wikipedia article)", "https://da.frwiki.wiki/wiki/Syst%C3%A8me_d%27int%C3%A9gration_"
+                 "centram%C3%A9ricain", "")
+COMESA_LIST = source("web_edocr_comesa", "Common Market for Eastern and Southern Africa (edocr copy of the "
+                     "Wikipedia article, with membership dates)",
+                     "https://www.edocr.com/v/ozmqzkk8/globaldocuments/commonmarketforeasternandsouthernafricapdf")
+COMESA_FORMER = source("web_reingex_comesa", "COMESA: Common Market for Eastern and Southern Africa "
+                       "(Reingex)", "https://en.reingex.com/COMESA-Common-Market-Eastern-Southern-Africa.shtml")
+COMESA_2018 = source("web_cgtn_comesa2018", "Tunisia, Somalia join COMESA (CGTN Africa)",
+                     "https://africa.cgtn.com/tunisia-somalia-join-comesa", "2018-07")
+OAS_LATER = source("web_enacademic_oas", "Member states of the Organization of American States (Academic "
+                   "dictionaries copy of Wikipedia, 2010)", "https://en-academic.com/dic.nsf/enwiki/11724402",
+                   "2010")
+OAS_FOUNDERS = source("web_queshub_oas", "Members of the Organization of American States (QuesHub answer)",
+                      "https://m.queshub.com/ask/1309719.html", "")
+OAS_NOW = source("web_wikiwand_oas", "Member states of the Organization of American States (Wikiwand)",
+                 "https://wikiwand.com/en/articles/Member_states_of_the_Organization_of_American_States", "")
+OAS_NIC = source("web_ktvz_nicaragua_oas", "US calls Nicaragua's decision to leave Organization of American "
+                 "States a 'step away from democracy' (AP via KTVZ)",
+                 "https://ktvz.com/news/ap-national-news/2023/11/19/us-calls-nicaraguas-decision-to-leave-"
+                 "organization-of-american-states-a-step-away-from-democracy/", "2023-11-19")
+OAS_RIA = source("web_newspravda_nicaragua_oas", "Nicaragua withdrew from the Organization of American States "
+                 "(RIA Novosti via news-pravda.com)", "https://news-pravda.com/world/2023/11/20/191554.html",
+                 "2023-11-20")
+OAS_FACTBOOK = source("web_factbook_oas", "Organization of American States (OAS) (The World Factbook, Unbound "
+                      "Medicine copy)", "https://relief.unboundmedicine.com/relief/view/The-World-Factbook/"
+                      "563656/0/Organization_of_American_States__OAS_", "")
+CELAC_WIKI = source("web_datana_celac", "Community of Latin American and Caribbean States (Wikipedia mini "
+                    "snapshot, April 2024)", "https://encyclopedia.datana.cloud/content/wikipedia_en_all_mini_"
+                    "2024-04/A/Community_of_Latin_American_and_Caribbean_States", "2024-04")
+CELAC_SCOPE = source("web_wikimili_celac", "Community of Latin American and Caribbean States (WikiMili)",
+                     "https://wikimili.com/en/Community_of_Latin_American_and_Caribbean_States", "")
+CELAC_BRA = source("web_telesur_brazil_celac", "Brazil makes official with Argentina its return to CELAC "
+                   "(teleSUR)", "https://www.telesurenglish.net/news/Brazil-Makes-Official-With-Argentina-"
+                   "Its-Return-to-CELAC-20230112-0017.html", "2023-01-12")
+WA_MEX = source("web_state_mexico_wassenaar", "U.S. congratulates Mexico on accession to Wassenaar "
+                "Arrangement (U.S. Department of State media note via EIN Presswire)",
+                "https://einpresswire.com/article/77424780/western-hemisphere-u-s-congratulates-mexico-on-"
+                "accession-to-wassenaar-arrangement", "2012")
+WA_IND = source("web_indiandiplomacy_wassenaar", "India joins the Wassenaar Arrangement (Ministry of "
+                "External Affairs statement, indiandiplomacy.org)", "https://indiandiplomacy.org/?p=4818",
+                "2017-12-08")
+WA_2004 = source("web_bis_wassenaar2004", "The Wassenaar Arrangement: members and criteria for membership "
+                 "(U.S. Bureau of Industry and Security, archived 2004)",
+                 "https://webharvest.gov/peth04/20041015025704/http:/www.bis.doc.gov/Wassenaar/"
+                 "MembershipandCriteria.html", "2004")
+AG_2016 = source("web_uncensored_australiagroup", "Australia Group (2016 Wikipedia snapshot)",
+                 "http://the-uncensored-wiki.com:20161/2016-wikipedia_en_all_2016-02/A/Australia_Group.html",
+                 "2016-02")
+AG_IND = source("web_narvi_australiagroup", "Australia Group (Narvi Academy)",
+                "https://www.narviacademy.in/Topics/general-awareness/international-organisations/australia-"
+                "group.php", "2018")
+
+HISTORIES += [
+    History("oecd", "complete", (
+        Spells("AUT:1961 BEL:1961 CAN:1961 DNK:1961 FRA:1961 DEU:1961 GRC:1961 ISL:1961 IRL:1961 ITA:1961 "
+               "LUX:1961 NLD:1961 NOR:1961 PRT:1961 ESP:1961 SWE:1961 CHE:1961 TUR:1961 GBR:1961 USA:1961",
+               OECD_DE, "Founder member (Convention in force 30 September 1961).",
+               member_notes={"DEU": WEST_GERMANY}),
+        Spells("JPN:1964 FIN:1969 AUS:1971 NZL:1973 MEX:1994 CZE:1995 HUN:1996 POL:1996 KOR:1996 SVK:2000",
+               OECD_DE),
+        Spells("CHL:2010 EST:2010 ISR:2010 SVN:2010", OECD_2013, "Became a full member in 2010."),
+        Spells("LVA:2016 LTU:2018 COL:2020", OECD_RECENT),
+        Spells("CRI:2021", OECD_CRI, "Deposited its instrument of accession on 25 May 2021 (38th member)."),),
+        notes="Coded minilateral (a selective club admitted by invitation) although it counts 38 members "
+              "since 2021, above the codebook's rule of thumb of 30: a borderline case. The European "
+              "Commission takes part without being a member (not recorded). COW IGO v3 runs to 2014; status "
+              "after 2014 is the course's reading."),
+    History("coe", "complete", (
+        Spells("BEL:1949 DNK:1949 FRA:1949 IRL:1949 ITA:1949 LUX:1949 NLD:1949 NOR:1949 SWE:1949 GBR:1949",
+               f"{COE_DATES};{COE_WIKI}", "Founder (Statute signed in London, 5 May 1949)."),
+        Spells("GRC:1949-1969 GRC:1974", COE_WIKI, "Joined 9 August 1949; withdrew 12 December 1969 under "
+               "the military dictatorship; rejoined 28 November 1974."),
+        Spells("TUR:1950 ISL:1950", f"{COE_WIKI};{COE_DATES}"),
+        Spells("DEU:1950", f"{COE_WIKI};{COE_DATES}", "West Germany was an associate member from 1950 and a "
+               "full member from 1951; the course codes it DEU throughout."),
+        Spells("AUT:1956 CYP:1961 CHE:1963 MLT:1965 PRT:1976 ESP:1977 LIE:1978 SMR:1988 FIN:1989 HUN:1990 "
+               "POL:1991 BGR:1992 EST:1993 LTU:1993 SVN:1993 ROU:1993 AND:1994 LVA:1995 ALB:1995 MDA:1995 "
+               "UKR:1995 HRV:1996 GEO:1999 ARM:2001 AZE:2001 BIH:2002 MCO:2004 MNE:2007", COE_DATES),
+        Spells("CZE:1993 SVK:1993", COE_DATES, "Joined 30 June 1993 after the dissolution of Czechoslovakia "
+               "(Czechoslovakia's own membership is not recorded)."),
+        Spells("MKD:1995", COE_DATES, "Joined 9 November 1995 as 'the former Yugoslav Republic of "
+               "Macedonia'."),
+        Spells("SRB:2003", COE_DATES, "Joined 3 April 2003 as Serbia and Montenegro; Serbia continued the "
+               "membership in 2006."),
+        Spells("RUS:1996-2022", f"{COE_DATES};{COE_2022}", "Joined 28 February 1996; no longer a member "
+               "from March 2022."),),
+        notes="46 member states since Russia's membership ended in March 2022. COW IGO v3 runs to 2014; "
+              "status after 2014 is the course's reading."),
+    History("sica", "complete", (
+        Spells("CRI:1991 SLV:1991 GTM:1991 HND:1991 NIC:1991 PAN:1991", f"{SICA_SIMPLE};{SICA_FR}",
+               "Signed the Tegucigalpa Protocol, 13 December 1991."),
+        Spells("BLZ:2000", SICA_FR, "Joined as a full member in 2000 (Simple English Wikipedia says 1998)."),
+        Spells("DOM:2013", SICA_SIMPLE, "Associated state from 2004; full member from 2013."),),
+        notes="Full members only; observers are not recorded. COW IGO v3 runs to 2014; status after 2014 is "
+              "the course's reading."),
+    History("comesa", "complete", (
+        Spells("BDI:1994 COM:1994 COD:1994 DJI:1994 ETH:1994 KEN:1994 MDG:1994 MWI:1994 MUS:1994 RWA:1994 "
+               "SDN:1994 SWZ:1994 UGA:1994 ZMB:1994 ZWE:1994", COMESA_LIST,
+               "Member of the Preferential Trade Area since 21 December 1981; recorded from the COMESA "
+               "treaty's ratification in December 1994."),
+        Spells("ERI:1994 EGY:1999 SYC:2001 LBY:2005", COMESA_LIST),
+        Spells("SOM:2018 TUN:2018", COMESA_2018, "Admitted at the 20th summit in Lusaka, July 2018."),
+        Spells("LSO:1994-1997 MOZ:1994-1997 TZA:1994-2000 NAM:1994-2004", f"{COMESA_LIST};{COMESA_FORMER}",
+               "Former member; recorded from COMESA's 1994 start because its own joining date is not in the "
+               "stored sources."),
+        Spells("AGO:1994-2007", f"{COMESA_LIST};{COMESA_FORMER}",
+               "Listed as a former member (self-suspension in 2007); recorded from COMESA's 1994 start."),),
+        notes="The COMESA treaty was signed 5 November 1993 and ratified 8 December 1994, replacing the "
+              "Preferential Trade Area of 1981. COW IGO v3 runs to 2014; status after 2014 is the course's "
+              "reading."),
+    History("oas", "complete", (
+        Spells("ARG:1948 BOL:1948 BRA:1948 CHL:1948 COL:1948 CRI:1948 DOM:1948 ECU:1948 SLV:1948 GTM:1948 "
+               "HTI:1948 MEX:1948 PAN:1948 PRY:1948 PER:1948 USA:1948 URY:1948",
+               f"{OAS_FOUNDERS};{OAS_FACTBOOK}", "One of the 21 founding members (5 May 1948)."),
+        Spells("VEN:1948", f"{OAS_FOUNDERS};{OAS_NOW}", "Founding member. It denounced the Charter and "
+               "left at its own request in 2019 (RIA Novosti), but the OAS still counts it among its "
+               "members (Wikiwand), so the spell is left open; see disagreements."),
+        Spells("CUB:1948-1962", f"{OAS_FOUNDERS};{OAS_LATER}", "Founding member; excluded from "
+               "participation in 1962. The exclusion was lifted in 2009 but Cuba has not returned."),
+        Spells("HND:1948-2009 HND:2011", OAS_LATER, "Founding member; suspended 5 July 2009 after the coup; "
+               "suspension lifted 1 June 2011."),
+        Spells("NIC:1948-2023", f"{OAS_FOUNDERS};{OAS_NIC}", "Founding member; denounced the Charter in "
+               "November 2021, effective 19 November 2023."),
+        Spells("BRB:1967 TTO:1967 JAM:1969 GRD:1975 SUR:1977 DMA:1979 LCA:1979 ATG:1981 VCT:1981 BHS:1982 "
+               "KNA:1984 CAN:1990 BLZ:1991 GUY:1991", OAS_LATER),),
+        notes="Dated from the 1948 Charter; COW IGO v3 starts the organisation in 1890 (Pan American Union) "
+              "and IIGO dates the informal inter-American system from 1826 (both in disagreements). "
+              "Suspensions of Cuba (1962) and Honduras (2009-2011) are recorded as breaks."),
+    History("celac", "complete", (
+        Spells("ATG:2011 ARG:2011 BHS:2011 BRB:2011 BLZ:2011 BOL:2011 CHL:2011 COL:2011 CRI:2011 CUB:2011 "
+               "DMA:2011 DOM:2011 ECU:2011 SLV:2011 GRD:2011 GTM:2011 GUY:2011 HTI:2011 HND:2011 JAM:2011 "
+               "MEX:2011 NIC:2011 PAN:2011 PRY:2011 PER:2011 KNA:2011 LCA:2011 VCT:2011 SUR:2011 TTO:2011 "
+               "URY:2011 VEN:2011", f"{CELAC_WIKI};{CELAC_SCOPE};{OAS_FACTBOOK}",
+               "Member since the Declaration of Caracas, 3 December 2011 (CELAC's 33 states are the OAS "
+               "members other than the United States and Canada)."),
+        Spells("BRA:2011-2020 BRA:2023", f"{CELAC_WIKI};{CELAC_BRA}", "Suspended its participation on 16 "
+               "January 2020; formalised its return on 12 January 2023."),),
+        notes="Proposed at the Rio Group-CARICOM unity summit of February 2010 (the row's founding year) "
+              "and created by the Declaration of Caracas on 3 December 2011, from which members are dated."),
+    History("wassenaar", "partial", (
+        Spells("MEX:2012", WA_MEX, "Acceded in 2012."),
+        Spells("IND:2017", WA_IND, "Joined on 8 December 2017 as the 42nd Participating State."),),
+        notes="Only the two accessions a stored source dates are recorded. The 33 states the U.S. Bureau of "
+              "Industry and Security listed as members in 2004 (and the later entrants before 2012) have no "
+              "sourced joining year. IIGO 2.0 counts 41 state members in 2017 and marks the informal phase "
+              "formalised in 1996.", note_sources=WA_2004),
+    History("australia_group", "partial", (
+        Spells("MEX:2013", AG_2016, "Joined on 12 August 2013."),
+        Spells("IND:2018", AG_IND, "Became the 43rd member on 19 January 2018."),),
+        notes="Coded minilateral for its selective, like-minded membership. Founded in 1985 by 15 states that "
+              "the stored sources do not name; only the two accessions a stored source dates are recorded. "
+              "The European Commission participates (not recorded). IIGO 2.0 counts 41 state members in "
+              "2017."),
+]
+
+DISAGREEMENTS += [
+    ("memberships", "oecd|ITA|member|1961", "joined", "1961", OECD_DE, "1962", OECD_SIMPLE,
+     "Most lists count Italy among the 20 founders of 1961; Simple English Wikipedia dates its membership "
+     "1962 (it ratified the Convention after the September 1961 entry into force)."),
+    ("memberships", "coe|TUR|member|1950", "joined", "1950", COE_WIKI, "1949", COE_DATES,
+     "Current Wikipedia table: 13 April 1950; an older copy gives 9 August 1949 and counts Turkey with Greece "
+     "as a founder."),
+    ("memberships", "sica|BLZ|member|2000", "joined", "2000", SICA_FR, "1998", SICA_SIMPLE,
+     "Belize's accession as a full member: 2000 (French Wikipedia) or 1998 (Simple English Wikipedia)."),
+    ("memberships", "oas|VEN|member|1948", "left", "", OAS_NOW, "2019", OAS_RIA,
+     "RIA Novosti: Venezuela was excluded at its own request in 2019; the OAS list (Wikiwand) counts 33 of "
+     "35 American states as members, with only Cuba and Nicaragua outside."),
+    ("memberships", "oas|NIC|member|1948", "joined", "1948", OAS_FOUNDERS, "1950", OAS_NIC,
+     "AP: Nicaragua 'has belonged to [the OAS] since 1950' (its ratification); it signed the Charter as a "
+     "founding member in 1948."),
+    ("memberships", "oas|BRB|member|1967", "joined", "1967", OAS_LATER, "1969", OAS_FOUNDERS, ""),
+    ("memberships", "oas|GRD|member|1975", "joined", "1975", OAS_LATER, "1974", OAS_FOUNDERS, ""),
+    ("memberships", "oas|KNA|member|1984", "joined", "1984", OAS_LATER, "1983", OAS_FOUNDERS, ""),
+]
+
 
 if __name__ == "__main__":
     main()
