@@ -16,7 +16,8 @@ from minilat.charts import FONT, HEIGHT, OKABE_ITO, WIDTH, kind_colour_scale
 
 INDICATOR_LABELS: dict[str, str] = {"co2": "CO₂ emissions", "gdp": "GDP",
                                     "population": "population"}
-FORUM_LABELS: dict[str, str] = {"g7": "G7", "g20": "G20", "brics": "BRICS", "mef": "MEF"}
+FORUM_LABELS: dict[str, str] = {"library_group": "Library Group", "g7": "G7", "quad": "Quad",
+                                "brics": "BRICS", "mef": "MEF", "g20": "G20"}
 LISTED = 10  # members named in the calculator's label before "+ k more"
 FRONTIER_RANKS = 100  # countries drawn on the frontier (the 95 % targets need fewer than 90)
 COALITION_COLOUR = OKABE_ITO[2]
@@ -177,6 +178,59 @@ def critical_mass_chart(grid: pd.DataFrame, ranking: pd.DataFrame,
                         subtitle="The fewest countries that hold a target share of the world. "
                                  "Pick an indicator; move the target."),
         description=_calculator_description(calculator, points))
+
+
+def coverage_chart(forum_coverage: pd.DataFrame, names: dict[str, str]) -> alt.Chart:
+    """How much of the world real minilaterals hold: one bar per (forum, indicator).
+
+    Forums are sorted by their number of state members; clicking an indicator in the legend
+    highlights it.
+    """
+    points = forum_points_table(forum_coverage, names)
+    points["indicator_label"] = points["indicator"].map(INDICATOR_LABELS)
+    order = points.sort_values(["state_members", "forum"])["forum"].drop_duplicates().tolist()
+    points["forum_label"] = [f"{f} ({n})" for f, n in zip(points["forum"],
+                                                          points["state_members"], strict=True)]
+    label_order = [points.loc[points["forum"] == f, "forum_label"].iloc[0] for f in order]
+    labels = [INDICATOR_LABELS[i] for i in INDICATOR_LABELS if i in set(points["indicator"])]
+    pick = alt.selection_point(fields=["indicator_label"], bind="legend")
+    bars = alt.Chart(points).mark_bar().encode(
+        y=alt.Y("forum_label:N", sort=label_order,
+                title="Forum (state members, count)"),
+        yOffset=alt.YOffset("indicator_label:N", sort=labels),
+        x=alt.X("coverage_pct:Q", title="Share of the world total held by its states (%)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("indicator_label:N", title="Indicator (click to highlight)", sort=labels,
+                        scale=alt.Scale(domain=labels, range=[OKABE_ITO[5], OKABE_ITO[0],
+                                                              OKABE_ITO[2]]),
+                        legend=alt.Legend(orient="top", titleLimit=400)),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
+        tooltip=[alt.Tooltip("forum_name:N", title="Forum"),
+                 alt.Tooltip("indicator_label:N", title="Indicator"),
+                 alt.Tooltip("state_members:Q", title="State members (count)"),
+                 alt.Tooltip("coverage_pct:Q", title="Share held (%)", format=".1f"),
+                 alt.Tooltip("smallest:Q", title="Fewest countries for that share")],
+    ).add_params(pick)
+    widest = points.loc[points["coverage_pct"].idxmax()]
+    smallest_big = points[points["coverage_pct"] >= 50].sort_values("state_members")
+    small_text = ""
+    if len(smallest_big):
+        row = smallest_big.iloc[0]
+        small_text = (f" The smallest forum holding at least half of the world on some "
+                      f"indicator is {row.forum} ({int(row.state_members)} states, "
+                      f"{row.coverage_pct:.0f}% of world {INDICATOR_LABELS[row.indicator]}).")
+    description = (
+        f"Grouped bar chart of the share of world CO₂ emissions, GDP and population held by the "
+        f"state members of {len(order)} minilateral forums ({', '.join(order)}), sorted by "
+        f"their number of state members. The largest share is {widest.forum}'s "
+        f"{widest.coverage_pct:.0f}% of world {INDICATOR_LABELS[widest.indicator]}."
+        f"{small_text} Clicking an indicator in the legend highlights it; tooltips give the "
+        "exact shares."
+    )
+    return bars.properties(
+        title=alt.Title("How much of the world sits at the table?",
+                        subtitle="Share of the world total held by each forum's state members"),
+        description=description, height=alt.Step(12))
 
 
 # --- 2. group size and collective goods -----------------------------------------------------
