@@ -772,6 +772,57 @@ DISAGREEMENTS += [
     ("memberships", "oas|KNA|member|1984", "joined", "1984", OAS_LATER, "1983", OAS_FOUNDERS, ""),
 ]
 
+WTO_1995 = source("web_patidvl_wto", "WTO members and observers, with membership dates (The EU and the WTO, "
+                  "student site)", "https://patidvl.wixsite.com/euwto/members", "")
+WTO_LAWIN = source("web_lawin_wto", "History of the World Trade Organization: country and date of membership, "
+                   "with GATT dates (Lawin)", "https://lawin.org/history-of-the-world-trade-organization/", "")
+WTO_DAY1 = source("web_mbendi_wto", "World Trade Organisation (MBendi)", "https://mbendi.co.za/import/sa/wto.htm",
+                  "")
+WTO_KAZ = source("web_wto_kazakhstan", "Accession: Kazakhstan (WTO)",
+                 "https://www.wto.org/english/thewto_e/acc_e/a1_kazakhstan_e.htm", "2015")
+WTO_CIS = source("web_wtoaz_membership", "Membership and accessions (WTO Azerbaijan information site)",
+                 "http://wto.az/en/wto/membership-and-accessions/", "2018")
+
+HISTORIES += [
+    History("wto", "partial", (
+        Spells("ATG:1995 ARG:1995 AUS:1995 AUT:1995 BHR:1995 BGD:1995 BRB:1995 BEL:1995 BLZ:1995 BRA:1995 "
+               "BRN:1995 CAN:1995 CHL:1995 CRI:1995 CIV:1995 CZE:1995 DNK:1995 DMA:1995 FIN:1995 FRA:1995 "
+               "GAB:1995 DEU:1995 EU:1995 GHA:1995 GRC:1995 GUY:1995 HND:1995 HKG:1995 HUN:1995 ISL:1995 "
+               "IND:1995 IDN:1995 IRL:1995 ITA:1995 JPN:1995 KEN:1995 KOR:1995 KWT:1995 LUX:1995 MAC:1995 "
+               "MYS:1995 MLT:1995 MUS:1995 MEX:1995 MAR:1995 MMR:1995 NAM:1995 NLD:1995 NZL:1995 NGA:1995 "
+               "NOR:1995 PAK:1995 PRY:1995 PER:1995 PHL:1995 PRT:1995 ROU:1995 LCA:1995 VCT:1995 SEN:1995 "
+               "SGP:1995 SVK:1995 ZAF:1995 ESP:1995 LKA:1995 SUR:1995 SWZ:1995 SWE:1995 TZA:1995 THA:1995 "
+               "UGA:1995 GBR:1995 USA:1995 URY:1995 VEN:1995 ZMB:1995", f"{WTO_1995};{WTO_DAY1}",
+               "Original member from 1 January 1995.",
+               member_notes={"EU": "Original member from 1 January 1995 as the European Communities."}),
+        Spells("TTO:1995 ZWE:1995 DOM:1995 JAM:1995 COL:1995 SLV:1995 BWA:1995 CAF:1995 DJI:1995 GNB:1995 "
+               "LSO:1995 MWI:1995 MDV:1995 MLI:1995 MRT:1995 TGO:1995 BFA:1995 EGY:1995 POL:1995 CHE:1995 "
+               "GTM:1995 BDI:1995 SLE:1995 MOZ:1995 LIE:1995", WTO_1995, "Member later in 1995."),
+        Spells("BOL:1995 CMR:1995 CUB:1995 CYP:1995 BEN:1996 AGO:1996 TCD:1996 BGR:1996 COG:1997 ALB:2000 "
+               "HRV:2000 CHN:2001 ARM:2003 KHM:2004 CPV:2008 AFG:2016", WTO_LAWIN),
+        Spells("UKR:2008 RUS:2012 TJK:2013", WTO_CIS),
+        Spells("KAZ:2015", WTO_KAZ, "Became the 162nd member on 30 November 2015."),),
+        notes="Founding year 1995 (entry into force) used; 1994 (Marrakesh Agreement signed 15 April 1994) "
+              "recorded in disagreements. Partial: membership dates are recorded for the 76 original members "
+              "of 1 January 1995 (75 states and customs territories plus the EU) and for the later members "
+              "whose dates the stored copies of the WTO list show; the other members (166 in 2024) have no "
+              "date read here. COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("gatt", "partial", (
+        Spells("AUS:1948-1995 BEL:1948-1995 BRA:1948-1995 CAN:1948-1995 CUB:1948-1995 CHL:1949-1995 "
+               "AUT:1951-1995 BEN:1963-1995 BFA:1963-1995 CMR:1963-1995 CAF:1963-1995 TCD:1963-1995 "
+               "COG:1963-1995 CIV:1963-1995 CYP:1963-1995 BDI:1965-1995 ARG:1967-1995 BRB:1967-1995 "
+               "BGD:1972-1995 COL:1981-1995 BLZ:1983-1995 ATG:1987-1995 BWA:1987-1995 BOL:1990-1995 "
+               "CRI:1990-1995 BHR:1993-1995 BRN:1993-1995 AGO:1994-1995", WTO_LAWIN,
+               "GATT contracting party from the date the WTO's list gives; the spell ends when the WTO "
+               "replaced the GATT in 1995."),
+        Spells("CZE:1993-1995", WTO_LAWIN, "The Czech Republic's GATT date (15 April 1993) follows the "
+               "dissolution of Czechoslovakia, a GATT founder that is not recorded."),),
+        notes="IIGO treats GATT as an informal IGO that was formalised in 1994; COW dates it 1948-1995. Both "
+              "years recorded in disagreements. Partial: only the contracting parties whose GATT accession "
+              "dates appear in the stored copy of the WTO's member list (countries A to C) are recorded "
+              "(IIGO: 123 at end; COW: 125); withdrawals such as the Republic of China's (1950) are not."),
+]
+
 
 if __name__ == "__main__":
     main()
