@@ -1,0 +1,159 @@
+"""Grading speed: the course grader against the naive way (a fresh Jupyter kernel per notebook).
+
+    .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 2] [--timeout 2] [--naive 8]
+
+Generates N realistic submissions of the pilot set (correct, partly wrong, blank, broken,
+looping), grades them with ``course grade``'s batch engine with every limit on, then runs a
+small sample the naive way — nbclient executing each notebook in a fresh kernel — and prints
+submissions per second, per-submission time and the ratio. Figures only; no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grader.batch import grade_folder  # noqa: E402
+from grader.grading import Limits  # noqa: E402
+from grader.release import release  # noqa: E402
+from grader.solutions import blank_notebook, solved_notebook  # noqa: E402
+from grader.source import load_exercise_set  # noqa: E402
+
+SOURCE = ROOT / "exercises" / "00-the-dataset.md"
+# Share of each kind in a realistic batch (a stuck notebook or two per hundred).
+MIX = [("correct", 0.60), ("partly_wrong", 0.20), ("blank", 0.10), ("broken", 0.08),
+       ("looping", 0.02)]
+
+
+def _with_answer(notebook: dict[str, Any], question: str, source: str) -> dict[str, Any]:
+    notebook = json.loads(json.dumps(notebook))
+    for cell in notebook["cells"]:
+        if f"answer-{question}" in cell["metadata"].get("tags", []):
+            cell["source"] = source
+    return notebook
+
+
+def _append(notebook: dict[str, Any], source: str) -> dict[str, Any]:
+    notebook = json.loads(json.dumps(notebook))
+    notebook["cells"].append({"cell_type": "code", "metadata": {}, "source": source,
+                              "outputs": [], "execution_count": None})
+    return notebook
+
+
+def make_submission(kind: str, number: int, solved: dict, blank: dict) -> bytes:
+    """One notebook of the given kind; each differs (a comment) so no two hash alike."""
+    tag = f"# student {number}"
+    if kind == "correct":
+        notebook = _append(solved, tag)
+    elif kind == "partly_wrong":
+        notebook = _with_answer(solved, "q1", f"n_minilateral = len(forum_table)  {tag}")
+        notebook = _with_answer(notebook, "q3", "founded_per_decade = forum_table[['founded_year"
+                                "']].rename(columns={'founded_year': 'decade'})")
+    elif kind == "blank":
+        notebook = _append(blank, tag)
+    elif kind == "broken":
+        variant = number % 3
+        if variant == 0:
+            return b'{"cells": [' + tag.encode()  # truncated JSON
+        notebook = _append(solved, f"this is not python {tag}" if variant == 1 else
+                           f"raise RuntimeError('student bug')  {tag}")
+    else:  # looping
+        notebook = _append(solved, "while True:\n    pass" if number % 2 else
+                           "import time\ntime.sleep(3600)")
+    return json.dumps(notebook).encode()
+
+
+def generate(folder: Path, n: int, solved: dict, blank: dict) -> Counter:
+    kinds: list[str] = []
+    for kind, share in MIX:
+        kinds += [kind] * round(n * share)
+    kinds = (kinds + ["correct"] * n)[:n]
+    for number, kind in enumerate(kinds):
+        (folder / f"s{number:05d}.ipynb").write_bytes(make_submission(kind, number, solved, blank))
+    return Counter(kinds)
+
+
+def naive_seconds(paths: list[Path], timeout: float) -> list[float]:
+    """Execute each notebook in a fresh kernel, as a per-submission nbclient grader would."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        try:
+            notebook = nbformat.reads(path.read_text(), as_version=4)
+            NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        except Exception:  # broken notebooks fail here; the time still counts
+            pass
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--memory", type=int, default=1024)
+    parser.add_argument("--naive", type=int, default=8, help="sample size for the naive way")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="grading-bench-"))
+    [released] = release([SOURCE], work / "release", seed=1)
+    exercise_set = load_exercise_set(SOURCE)
+    solved = solved_notebook(exercise_set, released.params)
+    blank = blank_notebook(exercise_set, released.params)
+    subs = work / "submissions"
+    subs.mkdir()
+    kinds = generate(subs, args.n, solved, blank)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+
+    started = time.perf_counter()
+    records = grade_folder(released.bundle, subs, work / "out" / "gradebook.csv", limits,
+                           workers=args.workers, progress=False)
+    wall = time.perf_counter() - started
+    statuses = Counter(r.status for r in records)
+    per_record = [r.seconds for r in records]
+
+    naive_sample = [p for p in sorted(subs.glob("*.ipynb"))
+                    if b"while True" not in p.read_bytes() and b"sleep(3600)" not in p.read_bytes()]
+    step = max(1, len(naive_sample) // max(1, args.naive))
+    naive = naive_seconds(naive_sample[::step][: args.naive], timeout=60)
+    naive_mean = statistics.mean(naive)
+    ours = wall / args.n
+    sandbox = records[0].sandbox if records else {}
+
+    print(f"submissions        {args.n}  ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
+    print(f"statuses           {dict(statuses)}")
+    print(f"limits             timeout {args.timeout:g} s, memory {args.memory} MB, "
+          f"16 processes, 16 MB files, 64 MB answers; uid drop: {sandbox.get('root')}, "
+          f"namespaces (no network, hidden files): {sandbox.get('namespaces')}")
+    print(f"workers            {args.workers} on {os.cpu_count()} CPUs")
+    print(f"course grade       {wall:.1f} s wall = {args.n / wall:.1f} submissions/s, "
+          f"{ours * 1000:.1f} ms per submission (wall / N)")
+    print(f"  per submission   median {statistics.median(per_record) * 1000:.1f} ms, "
+          f"p95 {sorted(per_record)[int(0.95 * len(per_record))] * 1000:.1f} ms "
+          "(one worker's time, incl. timeouts)")
+    print(f"naive nbclient     {naive_mean * 1000:.0f} ms per submission (mean of {len(naive)}, "
+          f"one fresh kernel each, sequential)")
+    print(f"ratio              {naive_mean / ours:.0f}x faster than naive "
+          f"(naive per submission / ours per submission)")
+    print(f"1,000 submissions  {1000 * ours:.1f} s projected")
+    print(f"(work folder: {work})")
+
+
+if __name__ == "__main__":
+    main()
