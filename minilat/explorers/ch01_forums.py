@@ -179,7 +179,7 @@ def twin_chart(forums: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("region_text:N", title="Regions")],
     )
     count = base.transform_aggregate(n="count()").transform_calculate(
-        text="datum.n + ' forums match'"
+        text="datum.n + (datum.n == 1 ? ' forum matches' : ' forums match')"
     ).mark_text(align="left", baseline="top", x=4, y=-4, fontSize=13, fontWeight="bold",
                 color="#000000").encode(text="text:N")
     all_areas = issue_options(forums)[1:]
@@ -190,6 +190,7 @@ def twin_chart(forums: pd.DataFrame) -> alt.LayerChart:
         f"{all_areas[-1]}) and a UN region or 'Global'; a label counts the forums that match."
     )
     return alt.layer(dots, count).add_params(issue, region).properties(
+        width=460,  # leaves room for the legend in the book's text column
         height=220,
         title=alt.Title("Forums by issue area and region",
                         subtitle="Choose an issue area and a region; hover over a dot."),

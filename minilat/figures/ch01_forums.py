@@ -15,6 +15,8 @@ from minilat.charts import KIND_COLOURS, kind_colour_scale
 KINDS = tuple(KIND_COLOURS)  # ("multilateral", "minilateral")
 # Stacks put multilaterals at the bottom ("multilateral" sorts after "minilateral").
 MULTILATERAL_FIRST = alt.Order("kind:N", sort="descending")
+# Narrower than the theme's default so that chart and legend fit the book's text column.
+WIDTH = 460
 FORUM_COLUMNS = ("forum_id", "name", "abbreviation", "kind", "founded_year", "ended_year")
 
 
@@ -103,7 +105,7 @@ def foundings_chart(forums: pd.DataFrame) -> alt.VConcatChart:
             alt.Tooltip("founded:Q", title="Forums founded"),
             alt.Tooltip("names:N", title="Forums"),
         ],
-    ).add_params(period, kind).properties(height=260)
+    ).add_params(period, kind).properties(width=WIDTH, height=260)
     summary = alt.Chart(counts).transform_filter(period).transform_aggregate(
         founded="sum(founded)", groupby=["kind"]
     ).mark_bar().encode(
@@ -113,7 +115,7 @@ def foundings_chart(forums: pd.DataFrame) -> alt.VConcatChart:
         opacity=alt.condition(kind, alt.value(1.0), alt.value(0.25)),
         tooltip=[alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("founded:Q", title="Founded in the period")],
-    ).properties(height=70)
+    ).properties(width=WIDTH, height=70)
     labels = summary.mark_text(align="left", dx=4, color="#1a1a1a").encode(
         text="founded:Q", opacity=alt.value(1.0))
     return alt.vconcat(bars, alt.layer(summary, labels)).properties(
@@ -175,7 +177,8 @@ def alive_chart(forums: pd.DataFrame, last_year: int, first_year: int | None = N
         min=first_year, max=last_year, step=1, name="Year "))
     colour = alt.Color("kind:N", title="Kind of forum", scale=kind_colour_scale())
     lines = alt.Chart(counts).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[first_year, last_year], nice=False)),
         y=alt.Y("alive:Q", title="Forums alive (count)"),
         color=colour,
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
@@ -186,24 +189,25 @@ def alive_chart(forums: pd.DataFrame, last_year: int, first_year: int | None = N
         color="#000000", strokeWidth=2).encode(x=alt.X("year:Q", title="Year"))
     label = alt.Chart(counts).transform_filter("datum.year == year").transform_aggregate(
         total="sum(alive)", groupby=["year"]
-    ).transform_calculate(text="datum.total + ' forums alive in ' + datum.year").mark_text(
+    ).transform_calculate(
+        text="datum.total + (datum.total == 1 ? ' forum' : ' forums') + ' alive in ' + datum.year").mark_text(
         align="left", dx=6, dy=-8, fontSize=13, fontWeight="bold", color="#000000"
     ).encode(x=alt.X("year:Q", title="Year"), y=alt.Y("total:Q", title="Forums alive (count)"),
              text="text:N")
-    over_time = alt.layer(lines, rule, label).properties(height=240)
+    over_time = alt.layer(lines, rule, label).properties(width=WIDTH, height=240)
     alive_now = "datum.founded <= year && datum.ended >= year"
     strip = alt.Chart(spans).transform_filter(alive_now).mark_tick(
         thickness=2, size=22, opacity=0.85
     ).encode(
         x=alt.X("founded:Q", title="Year founded (forums alive in the chosen year)",
-                axis=alt.Axis(format="d"), scale=alt.Scale(domain=[int(spans["founded"].min()),
-                                                                    last_year])),
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[int(spans["founded"].min()), last_year], nice=False)),
         y=alt.Y("kind:N", title=None, sort=list(KINDS)),
         color=colour,
         tooltip=[alt.Tooltip("name:N", title="Forum"), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("founded:Q", title="Founded", format="d"),
                  alt.Tooltip("ended_text:N", title="Ended")],
-    ).properties(height=90)
+    ).properties(width=WIDTH, height=90)
     def alive_in_words(year: int) -> str:
         row = counts[counts["year"] == year].set_index("kind")["alive"]
         parts = " and ".join(f"{int(row[k])} {k}" for k in KINDS)
@@ -260,7 +264,8 @@ def membership_chart(counts: pd.DataFrame, names: dict[str, str], start: str) ->
         interpolate="step-after", opacity=0.9
     ).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
-        y=alt.Y("forums:Q", stack=True, title="Forums the state belongs to (count)"),
+        y=alt.Y("forums:Q", stack=True, title="Forums the state belongs to (count)",
+                axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("kind:N", title="Kind of forum", scale=kind_colour_scale()),
         order=MULTILATERAL_FIRST,
         tooltip=[alt.Tooltip("state:N", title="State"),
@@ -282,6 +287,7 @@ def membership_chart(counts: pd.DataFrame, names: dict[str, str], start: str) ->
            if totals.max() > totals.min() else ".")
     )
     return area.properties(
+        width=WIDTH,
         title=alt.Title("How many forums does a state sit in?",
                         subtitle="Pick a state. Only forums whose membership is fully recorded "
                                  "count."),
@@ -304,7 +310,7 @@ def overlap_chart(overlap: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(long).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
         y=alt.Y("count:Q", title="Pairs of forums (count)"),
-        color=alt.Color("series:N", title=None,
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(range=["#999999", "#009E73"])),
     )
     lines = base.mark_line(strokeWidth=2.5, interpolate="step-after")
@@ -326,6 +332,7 @@ def overlap_chart(overlap: pd.DataFrame) -> alt.Chart:
         "share a member. Hover for a year's numbers."
     )
     return alt.layer(lines, points).properties(
+        width=WIDTH,
         title=alt.Title("Forums that share members",
                         subtitle="Every pair of recorded forums, and the pairs with a member "
                                  "in common."),
