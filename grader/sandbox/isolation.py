@@ -125,12 +125,17 @@ def set_limits(cpu_seconds: float, memory_bytes: int | None, processes: int,
                file_bytes: int) -> None:
     cpu = max(1, int(cpu_seconds + 0.999))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    if memory_bytes is not None and hasattr(resource, "RLIMIT_AS"):
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    if hasattr(resource, "RLIMIT_NPROC"):
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    optional = [("RLIMIT_NPROC", processes)]
+    if memory_bytes is not None:
+        optional.append(("RLIMIT_AS", memory_bytes))
+    for name, value in optional:
+        try:  # macOS, for one, refuses or ignores some of these; the wall clock still holds
+            resource.setrlimit(getattr(resource, name), (value, value))
+        except (AttributeError, ValueError, OSError):
+            if sys.platform == "linux":
+                raise
 
 
 def drop_privileges(uid: int) -> None:
