@@ -823,6 +823,118 @@ HISTORIES += [
               "(IIGO: 123 at end; COW: 125); withdrawals such as the Republic of China's (1950) are not."),
 ]
 
+OIC_SIS = source("web_sis_oic", "The Organization of Islamic Cooperation: member states and date of joining "
+                 "(Egypt State Information Service)",
+                 "https://us.sis.gov.eg/Story/178316/The-Organization-of-Islamic-Cooperation?lang=en-us",
+                 "2023-03-18")
+OIC_ALT = source("web_avsab_oic", "OIC term paper, with a table of member states and years joined "
+                 "(avsabonline.org)", "https://www.avsabonline.org/papers/oic-term-paper", "")
+OIC_SYR = source("web_wikivahdat_oic", "Organization of the Islamic Conference (OIC), from The Statesman's "
+                 "Yearbook (Wikivahdat)", "https://en.wikivahdat.com/wiki/Organization_of_the_Islamic_"
+                 "Conference_(OIC)", "2016")
+CW_LIST = source("web_lenin_commonwealth", "The Commonwealth: members by date of joining (eh.lenin.ru "
+                 "reference table)", "http://eh.lenin.ru/english/7or/org/bcom.htm", "")
+CW_PORTAL = source("web_commonwealthportal_expansion", "Commonwealth expansion (Commonwealth Portal)",
+                   "https://www.commonwealthportal.org/commonwealth-expansion", "")
+OSCE_1992 = source("web_osce_expansion", "Expansion of the CSCE/OSCE (OSCE timeline)",
+                   "https://www.osce.org/who/timeline/1990s/05", "")
+OSCE_MNG = source("web_bmeia_mongolia_osce", "Mongolia becomes 57th member of the OSCE (Austrian Federal "
+                  "Ministry for European and International Affairs)",
+                  "https://www.bmeia.gv.at/en/the-ministry/press/announcements/2012/mongolei-wird-57-"
+                  "mitglied-der-osze/", "2012-11-21")
+OSCE_MNE = source("web_osce_mongolia_request", "Mongolia requests to become OSCE participating State (OSCE)",
+                  "http://osce.org/cio/84562", "2011-10-28")
+FSF_1999 = source("web_nbb_fsf", "Financial Stability Forum (National Bank of Belgium glossary)",
+                  "https://www.nbb.be/en/glossary/definition?id=t000100", "")
+FSB_2009 = source("web_epfl_fsb", "Financial Stability Board (EPFL Graph Search concept page)",
+                  "https://graphsearch.epfl.ch/concept/22263201", "")
+
+HISTORIES += [
+    History("oic", "complete", (
+        Spells("AFG:1969 DZA:1969 TCD:1969 EGY:1969 GIN:1969 IDN:1969 IRN:1969 JOR:1969 KWT:1969 LBN:1969 "
+               "LBY:1969 MYS:1969 MLI:1969 MRT:1969 MAR:1969 NER:1969 PAK:1969 PSE:1969 SAU:1969 SEN:1969 "
+               "SOM:1969 SDN:1969 TUN:1969 TUR:1969 YEM:1969", OIC_SIS,
+               member_notes={"YEM": "Yemen from 1969; united with Democratic Yemen in 1990.",
+                             "PSE": "Palestine (represented by the PLO) from 1969."}),
+        Spells("ARE:1972 BHR:1972 OMN:1972 QAT:1972 SLE:1972 BGD:1974 BFA:1974 CMR:1974 GAB:1974 GMB:1974 "
+               "GNB:1974 UGA:1974 IRQ:1975 COM:1976 MDV:1976 DJI:1978 BEN:1983 BRN:1984 NGA:1986 ALB:1992 "
+               "AZE:1992 KGZ:1992 TJK:1992 TKM:1992 MOZ:1994 KAZ:1995 SUR:1996 UZB:1996 TGO:1997 GUY:1998 "
+               "CIV:2001", OIC_SIS),
+        Spells("SYR:1972-2012", f"{OIC_SIS};{OIC_SYR}", "Joined 1972; suspended since August 2012."),),
+        notes="The 57 members with the joining years of Egypt's State Information Service; another table "
+              "gives 1970 for several Gulf states (see disagreements). Syria's suspension since 2012 is "
+              "recorded as the end of its spell. Observers (Bosnia and Herzegovina, Central African "
+              "Republic, Thailand, Russia, the 'Turkish Cypriot State') are not recorded. COW IGO v3 runs "
+              "to 2014; status after 2014 is the course's reading."),
+    History("commonwealth", "complete", (
+        Spells("GBR:1931-1965 AUS:1931-1965 CAN:1931-1965 NZL:1931-1965", CW_LIST,
+               "Original member (Statute of Westminster, 1931); the spell ends when the informal phase "
+               "ended with the Commonwealth Secretariat in 1965."),
+        Spells("IRL:1931-1949", CW_LIST, "Original member; withdrew 18 April 1949."),
+        Spells("ZAF:1931-1961", CW_LIST, "Original member; withdrew 31 May 1961 (rejoined in 1994, after "
+               "this row's informal phase)."),
+        Spells("IND:1947-1965 PAK:1947-1965", CW_PORTAL, "Joined at independence in August 1947."),
+        Spells("LKA:1948-1965 GHA:1957-1965 MYS:1957-1965 NGA:1960-1965 CYP:1961-1965 SLE:1961-1965 "
+               "TZA:1961-1965 JAM:1962-1965 TTO:1962-1965 UGA:1962-1965 KEN:1963-1965 MWI:1964-1965 "
+               "MLT:1964-1965 ZMB:1964-1965 GMB:1965-1965 SGP:1965-1965", CW_LIST,
+               "Joined at or after independence; the spell ends with the informal phase in 1965.",
+               member_notes={"LKA": "Joined 4 February 1948 as Ceylon.",
+                             "MYS": "Joined 31 August 1957 as Malaya.",
+                             "TZA": "Joined 9 December 1961 as Tanganyika.",
+                             "GMB": "Joined 18 February 1965; the spell ends in its first year with the "
+                                    "informal phase, so it counts in no panel year.",
+                             "SGP": "Joined 15 October 1965; the spell ends in its first year with the "
+                                    "informal phase, so it counts in no panel year."}),),
+        notes="This row is the informal British Commonwealth from the Statute of Westminster (1931) to the "
+              "Commonwealth Secretariat (1965, COW's start of ComSec); spells end in 1965. Newfoundland, an "
+              "original dominion, has no code in countries.csv and is not recorded. IIGO 2.0 counts 22 "
+              "state members at the end of the informal phase."),
+    History("csce", "partial", (
+        Spells("EST:1991-1994 LVA:1991-1994 LTU:1991-1994", OSCE_1992, "Became a participating State on 10 "
+               "September 1991; the CSCE became the OSCE in 1994."),
+        Spells("ARM:1992-1994 AZE:1992-1994 BLR:1992-1994 KAZ:1992-1994 KGZ:1992-1994 MDA:1992-1994 "
+               "TJK:1992-1994 TKM:1992-1994 UKR:1992-1994 UZB:1992-1994", OSCE_1992,
+               "Welcomed as a participating State on 30-31 January 1992; the CSCE became the OSCE in 1994."),
+        Spells("HRV:1992-1994 GEO:1992-1994 SVN:1992-1994", OSCE_1992, "Admitted on 24 March 1992; the CSCE "
+               "became the OSCE in 1994."),),
+        notes="Only the admissions of 1991-1992 dated by the OSCE's timeline are recorded; the 35 states of "
+              "the 1975 Helsinki Final Act are not enumerated in a stored source read here. IIGO counts 35 "
+              "state members at its end."),
+    History("osce", "partial", (
+        Spells("EST:1994 LVA:1994 LTU:1994 ARM:1994 AZE:1994 BLR:1994 KAZ:1994 KGZ:1994 MDA:1994 TJK:1994 "
+               "TKM:1994 UKR:1994 UZB:1994 HRV:1994 GEO:1994 SVN:1994", OSCE_1992,
+               "CSCE participating State since 1991-1992; recorded from the OSCE's start in 1994."),
+        Spells("SRB:2000", OSCE_1992, "Joined on 10 September 2000 as the Federal Republic of Yugoslavia."),
+        Spells("MNE:2006", OSCE_MNE, "Joined in 2006."),
+        Spells("MNG:2012", OSCE_MNG, "Admitted as the 57th participating State on 21 November 2012."),),
+        notes="Partial: the 35 original CSCE states and several later entrants (e.g. Albania, Andorra, Bosnia "
+              "and Herzegovina, Czech Republic, Slovakia, North Macedonia) have no admission date in a "
+              "stored source read here. COW IGO v3 dates the organisation from 1973 (the CSCE); recorded "
+              "in disagreements. 57 participating States since 2012."),
+    History("fsb", "partial", (
+        Spells("CAN:1999 FRA:1999 DEU:1999 ITA:1999 JPN:1999 GBR:1999 USA:1999 AUS:1999 NLD:1999 HKG:1999 "
+               "SGP:1999", FSF_1999, "Member of the Financial Stability Forum set up in April 1999 (G7 "
+               "ministries, central banks and supervisors; the central bank for the four others)."),
+        Spells("ARG:2009 BRA:2009 CHN:2009 IND:2009 IDN:2009 KOR:2009 MEX:2009 RUS:2009 SAU:2009 ZAF:2009 "
+               "TUR:2009 EU:2009", FSB_2009, "Joined when the FSB replaced the FSF in 2009 ('all G20 major "
+               "economies, FSF members, and the European Commission')."),),
+        notes="Members are jurisdictions represented by their authorities. Partial: Spain and Switzerland, "
+              "which also joined in 2009, are not named in a stored source read here. IIGO 2.0 counts 24 "
+              "state members in 2017; its follow-on note names the Financial Stability Forum as the "
+              "predecessor."),
+]
+
+DISAGREEMENTS += [
+    ("memberships", f"oic|{code}|member|1972", "joined", "1972", OIC_SIS, "1970", OIC_ALT,
+     "Egypt's State Information Service gives 1972; another member table gives 1970.")
+    for code in ("ARE", "OMN", "QAT")
+] + [
+    ("memberships", "oic|SYR|member|1972", "joined", "1972", OIC_SIS, "1970", OIC_ALT,
+     "Egypt's State Information Service gives 1972; another member table gives 1970."),
+    ("memberships", "oic|UZB|member|1996", "joined", "1996", OIC_SIS, "1995", OIC_ALT,
+     "Egypt's State Information Service gives 1996; another member table gives 1995."),
+]
+
 
 if __name__ == "__main__":
     main()
