@@ -935,6 +935,67 @@ DISAGREEMENTS += [
      "Egypt's State Information Service gives 1996; another member table gives 1995."),
 ]
 
+PSI_CORE = source("web_liquisearch_psi", "Proliferation Security Initiative: history (LiquiSearch copy of "
+                  "Wikipedia)", "http://www.liquisearch.com/proliferation_security_initiative/history", "")
+PSI_KOR = source("web_reuters_psi2009", "FACTBOX: Proliferation Security Initiative mission, members "
+                 "(Reuters)", "https://www.reuters.com/article/idUSN27421752", "2009-05-27")
+PSI_NOW = source("web_state_psi", "About the Proliferation Security Initiative (U.S. Department of State)",
+                 "https://preview.state.gov/proliferation-security-initiative/", "2021")
+GICNT_2006 = source("web_state_gicnt2006", "Partner nations endorse Global Initiative to Combat Nuclear "
+                    "Terrorism Statement of Principles (U.S. Department of State fact sheet, archived)",
+                    "https://webarchive.library.unt.edu/eot2008/20080916142812/http://www.state.gov/t/isn/rls/"
+                    "fs/75845.htm", "2006-11-07")
+NAM_1961 = source("web_iins_nam", "High-level commemorative meeting in Belgrade marks the 60th anniversary of "
+                  "the first NAM conference (IINS)", "https://iins.org/high-level-commemorative-meeting-in-"
+                  "belgrade-marks-the-60th-anniversary-of-the-first-nam-conference/", "2021-10")
+CSLF_2003 = source("web_scienceblog_cslf2003", "U.S. signs international agreement on clean emissions "
+                   "technologies; U.S. hosts forum for carbon sequestration research (U.S. Department of "
+                   "Energy release via ScienceBlog)",
+                   "https://www3.scienceblog.com/community/older/archives/K/3/pub3755.html", "2003-06-25")
+CSLF_ZAF = source("web_miningmonthly_cslf", "International collaboration on CO2 (Mining Monthly)",
+                  "https://miningmonthly.com/markets/international-coal-news/1268576/international-"
+                  "collaboration-co2", "2003")
+
+HISTORIES += [
+    History("psi", "partial", (
+        Spells("AUS:2003 FRA:2003 DEU:2003 JPN:2003 NLD:2003 PRT:2003 ESP:2003 GBR:2003 USA:2003 POL:2003",
+               PSI_CORE, "One of the initial 'core' states of 2003."),
+        Spells("KOR:2009", PSI_KOR, "Became the 95th participant on 27 May 2009."),),
+        notes="Launched by the United States in Krakow on 31 May 2003. The source names ten of the eleven "
+              "initial core states (Italy, the usual eleventh, is not named, so it is not recorded). "
+              "Endorsers since (107 by 2021) have no joining year in a stored source read here. IIGO 2.0 "
+              "counts 105 state members in 2017.", note_sources=PSI_NOW),
+    History("gicnt", "partial", (
+        Spells("USA:2006 RUS:2006 AUS:2006 CAN:2006 CHN:2006 FRA:2006 DEU:2006 ITA:2006 JPN:2006 KAZ:2006 "
+               "MAR:2006 TUR:2006 GBR:2006", GICNT_2006, "One of the 13 partners that endorsed the Statement "
+               "of Principles in Rabat, 30-31 October 2006."),),
+        notes="Launched by Presidents Bush and Putin on 15 July 2006. Only the 13 initial partners are "
+              "recorded; the 75 partners of 2008 and 86-88 later ones have no joining year in a stored "
+              "source read here. IIGO 2.0 counts 86 state members in 2017."),
+    History("nam", "partial", (
+        Spells("AFG:1961 DZA:1961 YEM:1961 MMR:1961 KHM:1961 LKA:1961 CUB:1961 CYP:1961 EGY:1961 ETH:1961 "
+               "GHA:1961 GIN:1961 IND:1961 IDN:1961 IRQ:1961 LBN:1961 MLI:1961 MAR:1961 NPL:1961 SAU:1961 "
+               "SOM:1961 SDN:1961 SYR:1961 TUN:1961", NAM_1961,
+               "Attended the first Belgrade conference, 1-6 September 1961.",
+               member_notes={"DZA": "Attended the Belgrade conference of 1961 before independence (1962).",
+                             "EGY": "Attended in 1961 as the United Arab Republic.",
+                             "MMR": "Attended in 1961 as Burma.", "LKA": "Attended in 1961 as Ceylon."}),),
+        notes="Only the founding participants of the 1961 Belgrade conference are recorded. Yugoslavia (a "
+              "founder) has no code in countries.csv; the source's 'Congo' is not identified as either "
+              "Congo state, so neither is recorded. Later members (120 today) have no joining year in a "
+              "stored source read here, and departures (e.g. Cyprus) are not recorded. IIGO 2.0 counts 119 "
+              "state members in 2017."),
+    History("cslf", "partial", (
+        Spells("AUS:2003 BRA:2003 CAN:2003 CHN:2003 COL:2003 IND:2003 ITA:2003 JPN:2003 MEX:2003 NOR:2003 "
+               "RUS:2003 GBR:2003 USA:2003 EU:2003", f"{CSLF_2003};{CSLF_ZAF}",
+               "Signed the CSLF charter in Washington on 25 June 2003.",
+               member_notes={"EU": "Signed the charter on 25 June 2003 as the European Commission."}),),
+        notes="Only the charter signatories of June 2003 are recorded (South Africa attended but did not "
+              "sign). Later members (23 countries and the European Commission by about 2009, e.g. New "
+              "Zealand) have no joining year in a stored source read here. IIGO 2.0 counts 26 state members "
+              "in 2017."),
+]
+
 
 if __name__ == "__main__":
     main()
