@@ -199,14 +199,20 @@ def un_growth_chart(by_year: pd.DataFrame, peaks: pd.DataFrame, waves: pd.DataFr
         alt.Tooltip("admitted:Q", title="Admitted that year"),
         alt.Tooltip("departed:Q", title="Left that year"),
     ])
+    # Labels sit low in the panel (the line starts high) and alternate rows so close years
+    # (1955, 1960) do not overprint each other.
+    waves = waves.assign(row=[i % 2 for i in range(len(waves))])
+    peaks = peaks.assign(label_y=[a + (i % 2) * 0.12 * peaks["admitted"].max()
+                                  for i, a in enumerate(peaks["admitted"])])
     rules = alt.Chart(waves).mark_rule(color=OKABE_ITO[5], strokeDash=[4, 3], clip=True).encode(
         x=alt.X("year:Q", scale=alt.Scale(domain=period)),
         tooltip=[alt.Tooltip("year:Q", title="Year", format="d"),
                  alt.Tooltip("title:N", title="Event")],
     )
-    rule_labels = rules.mark_text(align="left", dx=3, dy=4, fontSize=11, color="#8a3a00",
-                                  baseline="top", clip=True).encode(
-        y=alt.value(0), text=alt.Text("year:Q", format="d"))
+    rule_labels = rules.mark_text(align="left", dx=3, fontSize=11, color="#8a3a00",
+                                  baseline="bottom", clip=True).transform_calculate(
+        label_y="250 - 14 * datum.row").encode(
+        y=alt.Y("label_y:Q", scale=None), text=alt.Text("year:Q", format="d"))
     top = alt.layer(line, hover, rules, rule_labels).properties(height=260)
 
     bars = alt.Chart(by_year).mark_bar(color=OKABE_ITO[0]).encode(
@@ -223,7 +229,7 @@ def un_growth_chart(by_year: pd.DataFrame, peaks: pd.DataFrame, waves: pd.DataFr
     peak_labels = alt.Chart(peaks).transform_calculate(
         text="datum.year + ': ' + datum.admitted").mark_text(
         dy=-6, fontSize=11, fontWeight="bold", color="#1a1a1a").encode(
-        x="year:Q", y="admitted:Q", text="text:N")
+        x="year:Q", y="label_y:Q", text="text:N")
     bottom = alt.layer(bars, peak_marks, peak_labels).properties(height=120)
 
     start = by_year.iloc[0]
@@ -264,6 +270,9 @@ def un_map_chart(topology: dict[str, Any], width: int, by_year: pd.DataFrame,
         raise ValueError(f"start_year {start_year} is outside {first}–{last}")
     year = alt.param(name="year", value=start_year,
                      bind=alt.binding_range(min=first, max=last, step=1, name="Year "))
+    admitted_years = [g["properties"].get("first_joined")
+                      for g in topology["objects"]["countries"]["geometries"]]
+    latest = max((y for y in admitted_years if y is not None), default=last)
     features = alt.InlineData(values=topology,
                               format=alt.DataFormat(type="topojson", feature="countries"))
     shapes = alt.Chart(features).mark_geoshape(stroke="#ffffff", strokeWidth=0.4).transform_calculate(
@@ -276,8 +285,9 @@ def un_map_chart(topology: dict[str, Any], width: int, by_year: pd.DataFrame,
         color=alt.condition(
             "datum.member",
             alt.Color("admitted:Q", title="Year of admission",
-                      scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[first, last]),
-                      legend=alt.Legend(format="d", gradientLength=200)),
+                      scale=alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[first, latest]),
+                      legend=alt.Legend(format="d", orient="bottom", direction="horizontal",
+                                        gradientLength=320, titleLimit=300)),
             alt.value(NOT_MEMBER_FILL)),
         tooltip=[alt.Tooltip("name:N", title="Country"),
                  alt.Tooltip("admitted:Q", title="First admitted", format="d"),
@@ -294,7 +304,7 @@ def un_map_chart(topology: dict[str, Any], width: int, by_year: pd.DataFrame,
     description = (
         f"World map (Natural Earth, 1:110m) of the UN's member states in a chosen year from "
         f"{first} to {last}; members are coloured by the year they were first admitted, from "
-        f"dark purple ({first}) to yellow ({last}), and other countries are grey. It opens at "
+        f"dark purple ({first}) to yellow ({latest}), and other countries are grey. It opens at "
         f"{start_year}, when the dataset records {int(start.at[start_year, 'members'])} "
         f"members; in {last} it records {int(start.at[last, 'members'])}. "
         f"{len(features_list)} shapes are drawn, {len(drawn - {None})} of them with a code, so "
@@ -302,7 +312,7 @@ def un_map_chart(topology: dict[str, Any], width: int, by_year: pd.DataFrame,
         "hovering over a country names it and gives its admission year."
     )
     return alt.layer(shapes, count).add_params(year).project(type="equalEarth").properties(
-        width=640, height=340,
+        width=600, height=320,
         title=alt.Title("The UN's members on the map",
                         subtitle="Coloured by year of admission; grey: not a member in the "
                                  "chosen year. Move the Year slider."),
@@ -316,7 +326,8 @@ def forum_size_chart(sizes: pd.DataFrame) -> alt.LayerChart:
         raise ValueError("no forum sizes to plot: is any forum's membership_coverage complete?")
     table = sizes.copy()
     # Spread dots of equal size vertically so none hides another (deterministic jitter).
-    table["lane"] = table.groupby(["kind", "members"]).cumcount() % 5 - 2
+    lanes = (0, 1, -1, 2, -2)  # the first dot on the centre line, later ones around it
+    table["lane"] = [lanes[i % 5] for i in table.groupby(["kind", "members"]).cumcount()]
     pick = alt.selection_point(fields=["kind"], bind="legend", name="pick_kind")
     base = alt.Chart(table).encode(
         x=alt.X("members:Q", title="Members (count, log scale)",
@@ -326,7 +337,10 @@ def forum_size_chart(sizes: pd.DataFrame) -> alt.LayerChart:
     )
     dots = base.mark_circle(size=90, stroke="#ffffff", strokeWidth=0.6).encode(
         yOffset=alt.YOffset("lane:Q", scale=alt.Scale(domain=[-3, 3])),
-        color=alt.Color("kind:N", title="Kind of forum (click)", scale=kind_colour_scale()),
+        color=alt.Color("kind:N", title="Kind of forum (click to highlight)",
+                        scale=kind_colour_scale(),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          titleLimit=300)),
         opacity=alt.condition(pick, alt.value(0.9), alt.value(0.12)),
         tooltip=[alt.Tooltip("name:N", title="Forum"), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("members:Q", title="Members"),
@@ -350,7 +364,7 @@ def forum_size_chart(sizes: pd.DataFrame) -> alt.LayerChart:
         "Clicking a kind in the legend highlights it; hovering over a dot names the forum."
     )
     return alt.layer(dots, medians, rule).properties(
-        height=200,
+        width=540, height=200,
         title=alt.Title("How big are multilaterals and minilaterals?",
                         subtitle="Members of each fully recorded forum (log scale)."),
         description=description,
@@ -367,7 +381,7 @@ def band_chart(grid: pd.DataFrame, start_alpha: float = 0.0) -> alt.LayerChart:
     x = alt.X("band:N", title="States grouped by population", sort=order,
               axis=alt.Axis(labelAngle=0))
     bars = alt.Chart(grid).transform_filter("abs(datum.alpha - alpha) < 1e-6").mark_bar(
-        color=OKABE_ITO[0], size=48).encode(
+        color=OKABE_ITO[0], size=60).encode(
         x=x, y=alt.Y("vote_share:Q", title="Share of votes (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("band:N", title="Band"), alt.Tooltip("states:Q", title="States"),
                  alt.Tooltip("vote_share:Q", title="Share of votes (%)", format=".1f"),
@@ -382,10 +396,13 @@ def band_chart(grid: pd.DataFrame, start_alpha: float = 0.0) -> alt.LayerChart:
         first.assign(measure="Share of states (α = 0)", value=first["state_share"]),
         first.assign(measure="Share of population (α = 1)", value=first["population_share"]),
     ])[["band", "measure", "value"]]
-    ticks = alt.Chart(marks).mark_tick(thickness=3, size=60).encode(
+    measures = ["Share of states (α = 0)", "Share of population (α = 1)"]
+    ticks = alt.Chart(marks).mark_tick(thickness=3, size=90).encode(
         x=x, y="value:Q",
-        color=alt.Color("measure:N", title="Reference",
-                        scale=alt.Scale(range=[OKABE_ITO[1], OKABE_ITO[5]])),
+        color=alt.Color("measure:N", title="Reference marks",
+                        scale=alt.Scale(domain=measures, range=[OKABE_ITO[1], OKABE_ITO[5]]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          labelLimit=300)),
         tooltip=[alt.Tooltip("band:N", title="Band"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("value:Q", title="%", format=".1f")])
 
@@ -401,10 +418,11 @@ def band_chart(grid: pd.DataFrame, start_alpha: float = 0.0) -> alt.LayerChart:
         f"The smallest band, {smallest['band']}, has {int(smallest['states'])} states: "
         f"{smallest['state_share']:.1f}% of the votes under one state, one vote (α = 0); "
         f"{half_phrase}and {smallest['population_share']:.2f}% when votes follow population "
-        "(α = 1). Orange and red ticks mark those two extremes for every band; the slider sets α."
+        "(α = 1). For every band an orange tick marks its share of states (α = 0) and a red tick "
+        "its share of population (α = 1); the slider sets α."
     )
     return alt.layer(bars, labels, ticks).add_params(alpha).properties(
-        height=280,
+        width=520, height=280,
         title=alt.Title("Who holds the votes?",
                         subtitle="Share of votes by population band when a state's weight is "
                                  "population^α. Move the α slider."),
