@@ -18,7 +18,7 @@ INDICATOR_LABELS: dict[str, str] = {"co2": "CO₂ emissions", "gdp": "GDP",
                                     "population": "population"}
 FORUM_LABELS: dict[str, str] = {"library_group": "Library Group", "g7": "G7", "quad": "Quad",
                                 "brics": "BRICS", "mef": "MEF", "g20": "G20"}
-LISTED = 10  # members named in the calculator's label before "+ k more"
+LISTED = 6  # members named in the calculator's label before "+ k more" (keeps it short)
 FRONTIER_RANKS = 100  # countries drawn on the frontier (the 95 % targets need fewer than 90)
 COALITION_COLOUR = OKABE_ITO[2]
 FRONTIER_COLOUR = OKABE_ITO[0]
@@ -58,9 +58,8 @@ def calculator_table(grid: pd.DataFrame) -> pd.DataFrame:
             names.append("(countries without data are left out)")
             continue
         count = int(row.size)
-        noun = "country" if count == 1 else "countries"
-        lines.append(f"{count} {noun} reach {row.target_pct}% of world {label} "
-                     f"(together {100 * float(row.share):.1f}%)")
+        noun = "country holds" if count == 1 else "countries hold"
+        lines.append(f"{count} {noun} {100 * float(row.share):.1f}% of world {label}")
         names.append(member_list(row.members.split(";")) if row.members else "nobody needed")
     table["headline"] = lines
     table["names"] = names
@@ -155,7 +154,7 @@ def critical_mass_chart(grid: pd.DataFrame, ranking: pd.DataFrame,
         f"{on_indicator} && datum.target_pct == target")
     rule = chosen.mark_rule(color="#000000", strokeDash=[4, 3]).encode(
         y=alt.Y("target_pct:Q"))
-    headline = chosen.mark_text(align="right", fontSize=13, fontWeight="bold", font=FONT,
+    headline = chosen.mark_text(align="right", fontSize=12, fontWeight="bold", font=FONT,
                                 color="#1a1a1a").encode(
         x=alt.value(WIDTH - 8), y=alt.value(HEIGHT - 52), text="headline:N")
     listed = chosen.mark_text(align="right", fontSize=12, font=FONT, color="#1a1a1a").encode(
@@ -354,6 +353,6 @@ def lcd_chart(grid: pd.DataFrame, reference_sizes: dict[str, int],
     )
     return alt.layer(ref_rules, ref_text, lines).add_params(prefs).properties(
         title=alt.Title("The lowest common denominator",
-                        subtitle="Consensus is set by the least ambitious member; majority rule "
-                                 "by the median. Pick how preferences are spread."),
+                        subtitle="Consensus is set by the least ambitious member, majority "
+                                 "rule by the median. Pick a spread of preferences."),
         description=description)
