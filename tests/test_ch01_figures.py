@@ -197,3 +197,16 @@ def test_panel_updates_with_the_dropdowns() -> None:
     issue.value = "security"
     region.value = "Americas"
     assert "1 forums: 1 multilateral, 0 minilateral" in summary.value
+
+
+def test_facts_the_chapter_text_names_hold_in_the_shipped_data() -> None:
+    """Chapter 1 names a few forums in its prose and quiz; the dataset must still agree."""
+    from minilat.dataset import forums
+
+    table = forums().set_index("forum_id")
+    assert table.at["quad", "membership_coverage"] == "complete"
+    assert table.at["brics", "membership_coverage"] == "complete"
+    assert table.at["unsc", "membership_coverage"] != "complete"  # elected members not listed
+    for ended in ("concert_of_europe", "gatt", "contact_group_balkans"):
+        assert pd.notna(table.at[ended, "ended_year"]), ended
+    assert table.at["wto", "predecessor_id"] == "gatt"

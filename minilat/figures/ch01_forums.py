@@ -190,10 +190,10 @@ def alive_chart(forums: pd.DataFrame, last_year: int, first_year: int | None = N
     label = alt.Chart(counts).transform_filter("datum.year == year").transform_aggregate(
         total="sum(alive)", groupby=["year"]
     ).transform_calculate(
-        text="datum.total + (datum.total == 1 ? ' forum' : ' forums') + ' alive in ' + datum.year").mark_text(
-        align="left", dx=6, dy=-8, fontSize=13, fontWeight="bold", color="#000000"
-    ).encode(x=alt.X("year:Q", title="Year"), y=alt.Y("total:Q", title="Forums alive (count)"),
-             text="text:N")
+        text="datum.total + (datum.total == 1 ? ' forum' : ' forums') + ' alive in ' + datum.year"
+    ).mark_text(  # fixed top-left place: a label beside the rule would spill past the plot
+        align="left", baseline="top", fontSize=13, fontWeight="bold", color="#000000"
+    ).encode(x=alt.value(8), y=alt.value(6), text="text:N")
     over_time = alt.layer(lines, rule, label).properties(width=WIDTH, height=240)
     alive_now = "datum.founded <= year && datum.ended >= year"
     strip = alt.Chart(spans).transform_filter(alive_now).mark_tick(
