@@ -210,3 +210,16 @@ def test_facts_the_chapter_text_names_hold_in_the_shipped_data() -> None:
     for ended in ("concert_of_europe", "gatt", "contact_group_balkans"):
         assert pd.notna(table.at[ended, "ended_year"]), ended
     assert table.at["wto", "predecessor_id"] == "gatt"
+
+
+def test_patterns_the_chapter_text_reads_hold_in_the_shipped_data() -> None:
+    """The prose says the older layer is mostly multilateral, the newer one mostly minilateral,
+    and that the post-1945 multilaterals have not gone away."""
+    from minilat.dataset import forums
+
+    table = forums()
+    recent = table["founded_year"] >= 1990
+    assert (table.loc[recent, "kind"] == "minilateral").mean() > 0.5
+    assert (table.loc[~recent, "kind"] == "multilateral").mean() > 0.5
+    post_war = table[table["founded_year"].between(1945, 1960) & (table["kind"] == "multilateral")]
+    assert post_war["ended_year"].isna().mean() > 0.75
