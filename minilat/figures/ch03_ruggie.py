@@ -254,17 +254,19 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
 # ---------------------------------------------------------------- the reciprocity model
 
 def _radio(name: str, values: list, label: str, start: float) -> alt.Parameter:
+    # A no-break space before and an en space after each label keep the buttons apart.
+    labels = [f"\u00a0{v:g}\u2002" for v in values]
     return alt.param(name=name, value=start,
-                     bind=alt.binding_radio(options=values, name=label))
+                     bind=alt.binding_radio(options=values, labels=labels, name=label))
 
 
 def reciprocity_chart(paths: pd.DataFrame, values: pd.DataFrame, start_n: int = 5,
-                      start_noise: float = 0.05, start_patience: float = 0.95) -> alt.HConcatChart:
+                      start_noise: float = 0.05, start_patience: float = 0.95) -> alt.VConcatChart:
     """Two linked panels filtered by three radio controls (group size N, noise ε, patience δ).
 
-    Left: mean cooperation per round of both rules, with the weight a state of patience δ puts
-    on each round shaded behind. Right: the discounted average cooperation of both rules across
-    every group size, the chosen N marked.
+    Top: mean cooperation per round of both rules, with the weight a state of patience δ puts
+    on each round shaded behind. Bottom: the discounted average cooperation of both rules
+    across every group size, the chosen N circled.
     """
     _require(paths, ["rule", "n_states", "noise", "round", "cooperation"], "paths table")
     _require(values, ["rule", "n_states", "noise", "patience", "value"], "values table")
@@ -308,13 +310,13 @@ def reciprocity_chart(paths: pd.DataFrame, values: pd.DataFrame, start_n: int = 
                  alt.Tooltip("cooperation:Q", title="Cooperating", format=".1%")],
     )
     left = alt.layer(weight_area, lines).properties(
-        width=340, height=260, title="Cooperation round by round (grey: weight of each round)")
+        width=480, height=220, title="Cooperation round by round (grey: weight of each round)")
     across = alt.Chart(values).transform_filter(
         (alt.datum.noise == e_param) & (alt.datum.patience == d_param))
     x_n = alt.X("n_states:Q", title="States in the group (N, log scale)",
                 scale=alt.Scale(type="log", domain=[min(ns) * 0.8, max(ns) * 1.25]),
                 axis=alt.Axis(values=ns, format="d"))
-    y_value = alt.Y("value:Q", title="Discounted average cooperation (share)",
+    y_value = alt.Y("value:Q", title="Discounted cooperation (share)",
                     scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%"))
     tooltip = [alt.Tooltip("rule:N", title="Reciprocity"), alt.Tooltip("n_states:Q", title="N"),
                alt.Tooltip("value:Q", title="Discounted average", format=".1%"),
@@ -324,11 +326,12 @@ def reciprocity_chart(paths: pd.DataFrame, values: pd.DataFrame, start_n: int = 
     marked = across.transform_filter(alt.datum.n_states == n_param).mark_point(
         size=260, filled=False, strokeWidth=3, color="#000000").encode(x=x_n, y=y_value)
     right = alt.layer(value_lines, marked).properties(
-        width=260, height=260, title="Value of the relationship by group size")
+        width=480, height=220, title="Value of the relationship by group size (circled: N chosen)")
     description = _reciprocity_description(paths, values, start_n, start_noise, start_patience)
-    return alt.hconcat(left, right).add_params(n_param, e_param, d_param).properties(
+    return alt.vconcat(left, right, spacing=24).add_params(n_param, e_param, d_param).properties(
         title=alt.Title("Specific or diffuse reciprocity: who keeps cooperating?",
-                        subtitle="Choose the group size N, the error rate ε and the patience δ."),
+                        subtitle="Choose the group size N, the error rate ε and the patience δ.",
+                        offset=14),
         description=description,
     )
 
@@ -344,12 +347,12 @@ def _reciprocity_description(paths: pd.DataFrame, values: pd.DataFrame, n: int, 
     return (
         f"Two panels from a simulation of {len(paths['n_states'].unique())} group sizes × "
         f"{len(paths['noise'].unique())} error rates, {int(paths['round'].max())} rounds each, "
-        "averaged over seeded runs. Left: the share of pairs cooperating in each round under "
+        "averaged over seeded runs. Top: the share of pairs cooperating in each round under "
         "specific reciprocity (tit-for-tat per pair) and diffuse reciprocity (everyone "
         "cooperates while last round's group rate is at least the threshold), with the weight "
         f"δ^(t−1) of each round shaded. It opens at N = {n}, ε = {eps}, δ = {delta}: in the last "
         f"round {last['specific']:.0%} of pairs cooperate under specific and "
-        f"{last['diffuse']:.0%} under diffuse reciprocity. Right: the discounted average "
+        f"{last['diffuse']:.0%} under diffuse reciprocity. Bottom: the discounted average "
         f"cooperation for every group size at the chosen ε and δ; at N = {small} specific "
         f"reciprocity reaches {by_n.at[small, 'specific']:.0%} and diffuse "
         f"{by_n.at[small, 'diffuse']:.0%}, at N = {large} {by_n.at[large, 'specific']:.0%} and "
