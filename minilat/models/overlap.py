@@ -48,12 +48,24 @@ def member_sets(spells: pd.DataFrame, year: int, forum_ids: Iterable[str] | None
     ``forum_ids`` chooses the forums (default: every forum with a member that year); a forum
     chosen but without members in ``year`` maps to an empty set, so it stays visible.
     """
-    counted = spell_years(spells, [int(year)], roles)
-    found: dict[str, set[str]] = {}
-    for forum, member in zip(counted["forum_id"], counted["member"], strict=True):
-        found.setdefault(str(forum), set()).add(str(member))
-    chosen = sorted(found) if forum_ids is None else list(dict.fromkeys(forum_ids))
-    return {forum: frozenset(found.get(forum, ())) for forum in chosen}
+    return member_sets_by_year(spells, [year], forum_ids, roles)[int(year)]
+
+
+def member_sets_by_year(spells: pd.DataFrame, years: Iterable[int],
+                        forum_ids: Iterable[str] | None = None,
+                        roles: Iterable[str] | None = ("member",)
+                        ) -> dict[int, dict[str, frozenset[str]]]:
+    """year → ``member_sets`` of that year, reading the spells once for all the years."""
+    grid = sorted({int(y) for y in years})
+    counted = spell_years(spells, grid, roles)
+    found: dict[int, dict[str, set[str]]] = {y: {} for y in grid}
+    for forum, member, year in zip(counted["forum_id"], counted["member"], counted["year"],
+                                   strict=True):
+        found[int(year)].setdefault(str(forum), set()).add(str(member))
+    wanted = None if forum_ids is None else list(dict.fromkeys(forum_ids))
+    return {year: {forum: frozenset(by_forum.get(forum, ()))
+                   for forum in (sorted(by_forum) if wanted is None else wanted)}
+            for year, by_forum in found.items()}
 
 
 def _checked(sets: MemberSets, forum_ids: Iterable[str] | None) -> list[str]:
