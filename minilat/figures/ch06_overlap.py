@@ -334,8 +334,10 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, threshold: float = 0
     )
     names = alt.Chart(nodes).mark_text(fontSize=9, dy=-9, color="#1a1a1a").encode(
         x=x, y=y, text="label:N")
-    count = alt.Chart(edges).transform_filter(alt.datum.jaccard >= cut).transform_aggregate(
-        links="count()").transform_calculate(
+    # Counted as a sum rather than after a filter, so that zero links still shows a zero.
+    count = alt.Chart(edges).transform_calculate(
+        kept=alt.expr.if_(alt.datum.jaccard >= cut, 1, 0)).transform_aggregate(
+        links="sum(kept)").transform_calculate(
         text="'Links shown: ' + datum.links").mark_text(
         align="left", baseline="top", fontSize=12, color="#1a1a1a").encode(
         x=alt.value(4), y=alt.value(4), text="text:N")
