@@ -165,3 +165,12 @@ def test_live_panel_reveals_the_dataset_only_after_compare() -> None:
     assert "You agree on 2 of 3 criteria" in result.value
     choose.value = "un"
     assert "because" not in result.value
+
+
+def test_kind_comparison_headline_follows_the_data() -> None:
+    assert kind_comparison_chart(_forums()).to_dict()["title"]["text"].startswith(
+        "Multilaterals score higher")
+    flipped = _forums()
+    flipped.loc[flipped["kind"] == "minilateral", "ruggie_reciprocity"] = 2
+    assert kind_comparison_chart(flipped).to_dict()["title"]["text"] == (
+        "Mean coding of Ruggie's criteria by kind")

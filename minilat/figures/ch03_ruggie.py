@@ -151,7 +151,10 @@ def kind_comparison_chart(forums: pd.DataFrame) -> alt.Chart:
     gaps = {c: means.at[("multilateral", c), "mean_score"] - means.at[("minilateral", c),
                                                                         "mean_score"]
             for c in CRITERIA.values()}
-    widest = max(gaps, key=lambda c: gaps[c])
+    widest = max(gaps, key=lambda c: abs(gaps[c]))
+    headline = ("Multilaterals score higher on all three criteria"
+                if all(gap > 0 for gap in gaps.values())
+                else "Mean coding of Ruggie's criteria by kind")
     counts = long.drop_duplicates("forum_id")["kind"].value_counts()
     summary = "; ".join(
         f"{c}: multilateral {means.at[('multilateral', c), 'mean_score']:.2f}, minilateral "
@@ -160,7 +163,7 @@ def kind_comparison_chart(forums: pd.DataFrame) -> alt.Chart:
         f"Grouped bar chart of the mean course coding (0–2) of Ruggie's three criteria for the "
         f"{int(counts.get('multilateral', 0))} multilateral and "
         f"{int(counts.get('minilateral', 0))} minilateral forums of the dataset. {summary}. "
-        f"The widest gap is on {widest.lower()} ({gaps[widest]:.2f} points). A dropdown keeps "
+        f"The widest gap is on {widest.lower()} ({abs(gaps[widest]):.2f} points). A dropdown keeps "
         "only forums of one formality (formal IGO, informal, treaty regime, dialogue); clicking "
         "a kind in the legend highlights it; the tooltip gives the mean, the number of forums "
         "and the share coded 2."
@@ -187,7 +190,7 @@ def kind_comparison_chart(forums: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("mean(strong):Q", title="Share coded 2", format=".0%")],
     ).add_params(formality, legend_pick).properties(
         width=460, height=260,
-        title=alt.Title("Multilaterals score higher on all three criteria",
+        title=alt.Title(headline,
                         subtitle="Mean coding by kind. Pick a formality; click a kind in the "
                                  "legend."),
         description=description,
