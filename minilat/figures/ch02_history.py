@@ -202,7 +202,8 @@ def un_growth_chart(by_year: pd.DataFrame, peaks: pd.DataFrame, waves: pd.DataFr
     # Labels sit low in the panel (the line starts high) and alternate rows so close years
     # (1955, 1960) do not overprint each other.
     waves = waves.assign(row=[i % 2 for i in range(len(waves))])
-    peaks = peaks.assign(label_y=[a + (i % 2) * 0.12 * peaks["admitted"].max()
+    lift = 0.12 * by_year["admitted"].max()
+    peaks = peaks.assign(label_y=[a + (i % 2) * lift
                                   for i, a in enumerate(peaks["admitted"])])
     rules = alt.Chart(waves).mark_rule(color=OKABE_ITO[5], strokeDash=[4, 3], clip=True).encode(
         x=alt.X("year:Q", scale=alt.Scale(domain=period)),
