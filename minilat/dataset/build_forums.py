@@ -996,6 +996,57 @@ HISTORIES += [
               "in 2017."),
 ]
 
+ADMM = source("web_admm_about", "About the ASEAN Defence Ministers' Meeting Plus (ADMM)",
+              "https://admm.asean.org/index.php/about-admm/about-admm-plus.html", "")
+ADMM_2010 = source("web_vietnamplus_admm2010", "First ADMM-Plus Chairman's statement (VietnamPlus)",
+                   "https://en.vietnamplus.vn/first-admm-chairmans-statement-post23267.vnp", "2010-10-13")
+IEA_HIST = source("web_iea_history", "History (International Energy Agency)",
+                  "https://prod.iea.org/about/history", "")
+IEA_FAQ = source("web_iea_membership_faq", "FAQs: membership (International Energy Agency, archived)",
+                 "http://www.iea.org/aboutus/faqs/membership/", "2014")
+BCBS_1974 = source("web_finma_bcbs", "Basel Committee on Banking Supervision (Swiss Federal Banking "
+                   "Commission, FINMA archive)", "https://finma.ch/FinmaArchiv/ebk/e/internat/mitglied/"
+                   "mitglied1.html", "")
+BCBS_2009 = source("web_gtnews_bcbs2009", "Expansion of membership announced by the Basel Committee "
+                   "(gtnews)", "https://www.gtnews.com/2009/03/13/expansion-of-membership-announced-by-the-"
+                   "basel-committee/", "2009-03-13")
+BCBS_NOW = source("web_bis_bcbs_membership", "Basel Committee membership (Bank for International "
+                  "Settlements)", "https://www.bis.org/bcbs/membership.htm", "2024-05-14")
+
+HISTORIES += [
+    History("admm_plus", "complete", (
+        Spells("BRN:2010 KHM:2010 IDN:2010 LAO:2010 MYS:2010 MMR:2010 PHL:2010 SGP:2010 THA:2010 VNM:2010",
+               f"{ADMM};{ADMM_2010}", "ASEAN member state at the inaugural ADMM-Plus, Hanoi, 12 October 2010."),
+        Spells("AUS:2010 CHN:2010 IND:2010 JPN:2010 KOR:2010 NZL:2010 RUS:2010 USA:2010", f"{ADMM};{ADMM_2010}",
+               "One of the eight 'Plus' dialogue partners since the inaugural meeting of 12 October 2010."),),
+        notes="ASEAN's ten member states and eight dialogue partners since 2010 (meeting annually since "
+              "2017). Whether Timor-Leste, an ASEAN member since 2025, takes part is not in the stored "
+              "sources. IIGO 2.0 counts 18 state members in 2017."),
+    History("iea", "partial", (
+        Spells("AUT:1974 BEL:1974 CAN:1974 DNK:1974 DEU:1974 IRL:1974 ITA:1974 JPN:1974 LUX:1974 NLD:1974 "
+               "ESP:1974 SWE:1974 CHE:1974 TUR:1974 GBR:1974 USA:1974", f"{IEA_HIST};{IEA_FAQ}",
+               "Founding member (Agreement on an International Energy Program, 18 November 1974).",
+               member_notes={"DEU": WEST_GERMANY}),
+        Spells("NOR:1974", f"{IEA_HIST};{IEA_FAQ}", "Founding participant under a special agreement."),
+        Spells("GRC:1976 NZL:1977 AUS:1979 PRT:1981 FIN:1992 FRA:1992 HUN:1997 CZE:2001 KOR:2002 SVK:2007 "
+               "POL:2008 EST:2014 MEX:2018", IEA_HIST),),
+        notes="The 30 members to 2018 with the joining years of the IEA's own history page. Partial: later "
+              "accessions (e.g. Lithuania, listed as seeking accession in 2022) are not in the stored "
+              "sources. COW IGO v3 runs to 2014; status after 2014 is the course's reading."),
+    History("bcbs", "partial", (
+        Spells("BEL:1974 CAN:1974 FRA:1974 DEU:1974 ITA:1974 JPN:1974 NLD:1974 SWE:1974 CHE:1974 GBR:1974 "
+               "USA:1974", BCBS_1974, "Founded at the end of 1974 by the central bank governors of the Group "
+               "of Ten.", member_notes={"DEU": WEST_GERMANY}),
+        Spells("AUS:2009 BRA:2009 CHN:2009 IND:2009 KOR:2009 MEX:2009 RUS:2009", BCBS_2009,
+               "Invited to join at the Committee's meeting of 10-11 March 2009."),),
+        notes="Members are jurisdictions represented by central banks and supervisors (28 jurisdictions in "
+              "2024; the Committee expanded in 2009 and 2014). Partial: the G10 founders of 1974 and the "
+              "seven invited in March 2009 are recorded; Luxembourg, Spain, the later 2009 entrants "
+              "(Argentina, Hong Kong, Indonesia, Saudi Arabia, Singapore, South Africa, Turkey) and the EU "
+              "have no joining year in a stored source read here. IIGO 2.0 counts 27 state members in 2017.",
+        note_sources=BCBS_NOW),
+]
+
 
 if __name__ == "__main__":
     main()
