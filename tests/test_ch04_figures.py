@@ -130,7 +130,7 @@ def test_calculator_chart_text_axes_and_inputs() -> None:
                                start=("co2", 50)).to_dict()
     check_text(spec)
     assert "2 for CO₂ emissions; 1 for GDP" in spec["description"]
-    assert "the G7's 2 states hold 55%, a share the calculator reaches with 2" in \
+    assert "G7: 2 states hold 55%, which the calculator reaches with 2" in \
         spec["description"]
     params = bound_params(spec)
     assert set(params) == {"indicator", "target"}

@@ -104,8 +104,8 @@ def _calculator_description(calculator: pd.DataFrame, points: pd.DataFrame) -> s
         for row in half.itertuples(index=False))
     co2 = points[points["indicator"] == "co2"].sort_values("state_members")
     forums = "; ".join(
-        f"the {row.forum}'s {int(row.state_members)} states hold {row.coverage_pct:.0f}%, "
-        f"a share the calculator reaches with {int(row.smallest)}"
+        f"{row.forum}: {int(row.state_members)} states hold {row.coverage_pct:.0f}%, "
+        f"which the calculator reaches with {int(row.smallest)}"
         for row in co2.itertuples(index=False))
     return (
         "Line chart of the cumulative share of the world total held by the largest countries, "
