@@ -7,6 +7,8 @@ computed from the data, axis titles with units, and controls that work without a
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -24,6 +26,7 @@ SCORE_AXIS = "datum.value == 0 ? '0 absent' : datum.value == 1 ? '1 partial' : '
 FORUM_COLUMNS = ("forum_id", "name", "kind", "formality",
                  *CRITERIA, *(f"{c}_why" for c in CRITERIA))
 ALL_FORMALITIES = "all forums"
+KEY_WRAP = 46  # characters per line of a reason in the answer key
 # Two Okabe–Ito colours not used for `kind`, so rules are never mistaken for kinds.
 RULE_COLOURS = {"specific": "#009E73", "diffuse": "#CC79A7"}
 RULE_LABELS = {"specific": "Specific (tit-for-tat per pair)",
@@ -206,10 +209,14 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
     ids, names = _forum_options(forums[forums["forum_id"].isin(long["forum_id"])])
     chosen = alt.param(name="key_forum", value=start,
                        bind=alt.binding_select(options=ids, labels=names, name="Answer key for "))
-    sheet = long[["forum_id", "name", "kind", "criterion", "score", "level", "why"]]
+    sheet = long[["forum_id", "name", "kind", "criterion", "score", "level", "why"]].copy()
+    # Vega draws a list of strings as lines, so long reasons wrap instead of running off.
+    sheet["label"] = [textwrap.wrap(f"{score} {level}: {why}", KEY_WRAP)
+                      for score, level, why in zip(sheet["score"], sheet["level"], sheet["why"],
+                                                   strict=True)]
     y = alt.Y("criterion:N", title="Ruggie's criterion", sort=list(CRITERIA.values()),
               axis=alt.Axis(labelFontSize=13, labelLimit=220))
-    x_scale = alt.Scale(domain=[-0.6, 9.5])
+    x_scale = alt.Scale(domain=[-0.6, 7.0])
     x_title = "Score: filled circles (0, 1 or 2)"
     base = alt.Chart(sheet).transform_filter(alt.datum.forum_id == chosen)
     circles = [
@@ -219,7 +226,8 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
                     axis=alt.Axis(values=[0, 1], labelExpr="'point ' + (datum.value + 1)",
                                   grid=False)),
             y=y,
-            color=alt.Color("kind:N", title="Kind", scale=kind_colour_scale()),
+            color=alt.Color("kind:N", title="Kind", scale=kind_colour_scale(),
+                            legend=alt.Legend(orient="bottom")),
             fill=alt.condition(f"datum.score > {point}",
                                alt.Color("kind:N", scale=kind_colour_scale()),
                                alt.value("#ffffff")),
@@ -229,9 +237,8 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
         )
         for point in (0, 1)
     ]
-    text = base.transform_calculate(
-        position="1.7", label="datum.score + ' ' + datum.level + ': ' + datum.why",
-    ).mark_text(align="left", fontSize=13, color="#1a1a1a", limit=470).encode(
+    text = base.transform_calculate(position="1.7").mark_text(
+        align="left", fontSize=13, lineHeight=16, color="#1a1a1a").encode(
         x=alt.X("position:Q", scale=x_scale, title=x_title), y=y, text=alt.Text("label:N"))
     heading = base.transform_filter(alt.datum.criterion == list(CRITERIA.values())[0]).mark_text(
         align="left", x=4, y=-6, baseline="bottom", fontSize=13, color="#1a1a1a",
@@ -247,7 +254,7 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
         f"{start_rows['name'].iloc[0]}: {described}."
     )
     return alt.layer(*circles, text, heading).add_params(chosen).properties(
-        width=600, height=150,
+        width=480, height=190,
         title=alt.Title("Answer key: the dataset's coding and its reasons",
                         subtitle="Code the forum yourself first, then choose it here."),
         description=description,
