@@ -177,7 +177,7 @@ def status_chart(table: pd.DataFrame) -> alt.Chart:
                    + "; ".join(parts) + ".")
     return bars.properties(
         title=alt.Title("What became of the forums?", subtitle="Status by kind of forum"),
-        description=description, height=alt.Step(48))
+        description=description, height=alt.Step(62))
 
 
 # --- 3. informal bodies that later formalised ----------------------------------------------
@@ -333,19 +333,19 @@ def pledge_review_chart(paths: pd.DataFrame, lifetimes: pd.DataFrame, threshold:
     floor_text = alt.Chart(pd.DataFrame({"value": [100 * threshold],
                                          "label": ["death threshold"]})).mark_text(
         align="right", dy=-6, font=FONT, fontSize=11, color="#444").encode(
-        y="value:Q", x=alt.value(300), text="label:N")
+        y="value:Q", x=alt.value(250), text="label:N")
     left = alt.layer(lines, floor, floor_text).properties(
-        width=300, height=260, title="Ambition and survival over time")
+        width=250, height=250, title="Ambition and survival over time")
     cells = lifetimes.round({"mean_lifetime": 1, "survived_pct": 1, "final_ambition": 3})
     heat = alt.Chart(cells).encode(
-        x=alt.X("turnover:O", title="Chance of a new government per period (p)",
+        x=alt.X("turnover:O", title="Turnover p (per period)",
                 axis=alt.Axis(format=".3~f", labelAngle=0, labelOverlap=True)),
         y=alt.Y("review:O", title="Review strength (r)", sort="descending",
                 axis=alt.Axis(format=".2f")))
     tiles = heat.mark_rect().encode(
         color=alt.Color("mean_lifetime:Q", title="Mean lifetime (periods)",
                         scale=alt.Scale(scheme="viridis", domain=[0, periods]),
-                        legend=alt.Legend(orient="bottom", gradientLength=180)),
+                        legend=alt.Legend(orient="bottom", gradientLength=160, title=None)),
         tooltip=[alt.Tooltip("review:Q", title="Review strength r"),
                  alt.Tooltip("turnover:Q", title="Turnover p"),
                  alt.Tooltip("mean_lifetime:Q", title="Mean lifetime (periods)", format=".1f"),
@@ -355,8 +355,8 @@ def pledge_review_chart(paths: pd.DataFrame, lifetimes: pd.DataFrame, threshold:
                              format=".2f")])
     outline = heat.transform_filter(chosen).mark_rect(fill=None, stroke="#ffffff",
                                                       strokeWidth=3)
-    right = alt.layer(tiles, outline).properties(width=260, height=260,
-                                                 title="Mean lifetime over the grid")
+    right = alt.layer(tiles, outline).properties(width=180, height=250,
+                                                 title="Mean lifetime (periods)")
     return alt.hconcat(left, right).add_params(review, turnover).properties(
         title=alt.Title("Pledge and review: a ratchet against turnover",
                         subtitle="Move the sliders; the outlined cell is the setting on the left"),
