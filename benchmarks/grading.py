@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -46,8 +47,9 @@ def _with_answer(notebook: dict[str, Any], question: str, source: str) -> dict[s
 
 def _append(notebook: dict[str, Any], source: str) -> dict[str, Any]:
     notebook = json.loads(json.dumps(notebook))
-    notebook["cells"].append({"cell_type": "code", "metadata": {}, "source": source,
-                              "outputs": [], "execution_count": None})
+    notebook["cells"].append({"cell_type": "code", "id": f"extra-{len(notebook['cells'])}",
+                              "metadata": {}, "source": source, "outputs": [],
+                              "execution_count": None})
     return notebook
 
 
@@ -82,6 +84,13 @@ def generate(folder: Path, n: int, solved: dict, blank: dict) -> Counter:
     for number, kind in enumerate(kinds):
         (folder / f"s{number:05d}.ipynb").write_bytes(make_submission(kind, number, solved, blank))
     return Counter(kinds)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and every reaped descendant (pool workers, runners, children)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def naive_seconds(paths: list[Path], timeout: float) -> list[float]:
@@ -121,10 +130,13 @@ def main() -> None:
     kinds = generate(subs, args.n, solved, blank)
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
 
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     records = grade_folder(released.bundle, subs, work / "out" / "gradebook.csv", limits,
                            workers=args.workers, progress=False)
     wall = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
+    load = os.getloadavg()[0]
     statuses = Counter(r.status for r in records)
     per_record = [r.seconds for r in records]
 
@@ -147,6 +159,12 @@ def main() -> None:
     print(f"  per submission   median {statistics.median(per_record) * 1000:.1f} ms, "
           f"p95 {sorted(per_record)[int(0.95 * len(per_record))] * 1000:.1f} ms "
           "(one worker's time, incl. timeouts)")
+    cores = os.cpu_count() or 1
+    print(f"  CPU time         {cpu:.1f} s = {cpu / args.n * 1000:.1f} ms per submission; "
+          f"machine load average during the run {load:.1f} on {cores} cores")
+    print(f"  idle projection  {args.n * cpu / args.n / min(cores, args.workers):.1f} s for "
+          f"{args.n} if the CPUs were ours alone (CPU time / cores; sleeping timeouts "
+          "overlap with work)")
     print(f"naive nbclient     {naive_mean * 1000:.0f} ms per submission (mean of {len(naive)}, "
           f"one fresh kernel each, sequential)")
     print(f"ratio              {naive_mean / ours:.0f}x faster than naive "

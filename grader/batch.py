@@ -24,7 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.bundle import Bundle, load_bundle
-from grader.grading import Limits, ResultRecord, grade_submission
+from grader.grading import Limits, ResultRecord, grade_submission, needed_by_sandbox
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
@@ -119,14 +119,21 @@ def write_manual(bundle: Bundle, records: Iterable[ResultRecord], path: Path) ->
 
 def _guard_hidden(paths: list[Path]) -> None:
     """Folders hidden from student code must not contain the Python the sandbox needs."""
-    needed = [Path(sys.prefix).resolve(), Path(__file__).resolve().parent]
     for path in paths:
-        for need in needed:
-            if path.is_dir() and need.is_relative_to(path.resolve()):
-                raise ValueError(
-                    f"{path} holds {need}, which student code needs; put submissions and "
-                    "grading output in a folder of their own"
-                )
+        if needed_by_sandbox(path):
+            raise ValueError(
+                f"{path} holds the Python environment or the grader, which student code needs; "
+                "put submissions and grading output in a folder of their own"
+            )
+
+
+def _worker_init() -> None:
+    """Each pool worker owns a runner; close it (and reap it) when the worker exits."""
+    from multiprocessing.util import Finalize
+
+    from grader.sandbox.client import reset_runner
+
+    Finalize(None, reset_runner, exitpriority=10)
 
 
 def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
@@ -139,7 +146,7 @@ def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
     attempts = 0
     while remaining and attempts < 3:
         attempts += 1
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             futures: dict[Future, Path] = {
                 pool.submit(grade_submission, bundle, path, limits): path for path in remaining
             }

@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("submissions", type=Path)
     grade.add_argument("--out", type=Path, required=True, help="gradebook CSV to write")
     grade.add_argument("--workers", type=int, default=2)
-    grade.add_argument("--timeout", type=float, default=20.0, help="seconds per notebook")
+    grade.add_argument("--timeout", type=float, default=20.0,
+                       help="CPU seconds per notebook (the wall clock allows twice that)")
     grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
     grade.add_argument("--student", default=None, help="regrade this student only")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

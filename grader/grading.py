@@ -7,6 +7,8 @@ a cluster engine) can map :func:`grade_submission` over a folder.
 
 from __future__ import annotations
 
+import math
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,8 +27,9 @@ STATUSES = ("graded", "timeout", "error", "invalid")
 class Limits:
     """Per-submission limits. ``hide`` lists paths student code must not see."""
 
-    timeout: float = 20.0  # wall-clock seconds for the whole notebook
-    cpu_seconds: float | None = None  # defaults to timeout
+    timeout: float = 20.0  # CPU seconds for the whole notebook
+    wall_seconds: float | None = None  # defaults to twice the timeout: a busy machine must
+    # not turn a slow but finite notebook into a timeout; sleeps and waits still end here
     memory_mb: int = 1024  # address space on top of the warm runner's own
     processes: int = 16
     output_bytes: int = 16 * 2**20  # largest file the submission may write
@@ -36,8 +39,8 @@ class Limits:
 
     def as_request(self) -> dict[str, Any]:
         return {
-            "wall_seconds": self.timeout,
-            "cpu_seconds": self.cpu_seconds or self.timeout,
+            "wall_seconds": self.wall_seconds or 2 * self.timeout,
+            "cpu_seconds": max(1, math.ceil(self.timeout)),  # RLIMIT_CPU counts whole seconds
             "memory_mb": self.memory_mb,
             "processes": self.processes,
             "output_bytes": self.output_bytes,
@@ -116,6 +119,22 @@ def _summary(cell_errors: list[dict[str, Any]]) -> str:
     return f"{len(cell_errors)} cell(s) raised errors: {first}{more}"
 
 
+def needed_by_sandbox(path: Path) -> bool:
+    """True if hiding ``path`` would hide the Python environment or the grader itself."""
+    needed = [Path(sys.prefix).resolve(), Path(__file__).resolve().parent]
+    return path.is_dir() and any(need.is_relative_to(path.resolve()) for need in needed)
+
+
+def hidden_paths(bundle: Bundle, submission_path: Path, limits: Limits) -> list[str]:
+    """What student code must not see: the limits' list, the bundle, the submissions folder."""
+    paths = [Path(p) for p in limits.hide]
+    if bundle.path is not None:
+        paths.append(bundle.path)
+    paths.append(submission_path.parent)
+    unique = dict.fromkeys(str(p.resolve()) for p in paths if not needed_by_sandbox(p))
+    return list(unique)
+
+
 def grade_submission(bundle: Bundle, submission_path: Path, limits: Limits) -> ResultRecord:
     """Grade one notebook. Never raises for anything a submission can do."""
     started = time.monotonic()
@@ -132,7 +151,7 @@ def grade_submission(bundle: Bundle, submission_path: Path, limits: Limits) -> R
         "cells": submission.code_cells,
         "answers": [q["answer"] for q in bundle.questions if q["kind"] == "auto"],
         "limits": limits.as_request(),
-        "hide": [str(Path(p).resolve()) for p in limits.hide],
+        "hide": hidden_paths(bundle, submission_path, limits),
     }
     try:
         runner = get_runner()

@@ -19,7 +19,7 @@ from test_grader_helpers import HIDDEN_MARKER, Tiny, notebook_with_cells, write_
 
 from grader.grading import Limits, ResultRecord, grade_submission
 from grader.sandbox import isolation
-from grader.sandbox.client import get_runner
+from grader.sandbox.client import get_runner, reset_runner
 from grader.values import decode
 
 LINUX_ROOT = pytest.mark.skipif(
@@ -84,10 +84,11 @@ def test_solved_notebook_scores_full_marks(tiny: Tiny) -> None:
 
 @pytest.mark.parametrize("code", ["while True:\n    pass", "import time\ntime.sleep(600)"])
 def test_loops_and_sleeps_time_out_and_grading_goes_on(tiny: Tiny, code: str) -> None:
-    record = grade_cells(tiny, "looper", [code], Limits(timeout=1.5))
+    record = grade_cells(tiny, "looper", [code], Limits(timeout=1))
     assert record.status == "timeout"
     assert record.score == 0
-    assert "1.5 s" in record.reason and "cell" in record.reason
+    assert record.reason.endswith(f"in cell {len(tiny.solved['cells']) + 1}")
+    assert ("more than 1 s of CPU time" in record.reason) != ("longer than 2 s" in record.reason)
     assert grade_cells(tiny, "after-loop", []).score == full_marks(tiny)
 
 
@@ -162,7 +163,7 @@ def test_killing_the_parent_or_everyone_fails(tiny: Tiny) -> None:
 @LINUX_ROOT
 def test_fork_bomb_is_capped_and_cleaned_up(tiny: Tiny) -> None:
     bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
-    record = grade_cells(tiny, "bomber", [bomb], Limits(timeout=1.5))
+    record = grade_cells(tiny, "bomber", [bomb], Limits(timeout=1))
     assert record.status == "timeout"
     assert leftover_sandbox_processes() == []
 
@@ -291,6 +292,18 @@ def test_network_is_cut(tiny: Tiny) -> None:
         server.close()
     assert values["local"] != "connected"
     assert values["remote"] != "connected"
+
+
+def test_instructor_environment_is_not_visible(tiny: Tiny,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_TEST_TOKEN", "token-that-must-not-leak")
+    reset_runner()  # a runner started now inherits the variable
+    try:
+        values = sandbox_values(tiny, ["import os\nenv = dict(os.environ)"], ["env"])
+    finally:
+        reset_runner()
+    assert "COURSE_TEST_TOKEN" not in values["env"]
+    assert "token-that-must-not-leak" not in repr(values["env"])
 
 
 # --- forged results, altered submissions -----------------------------------------------------

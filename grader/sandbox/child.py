@@ -64,6 +64,17 @@ def _quiet_fds(keep: int) -> None:
     os.closerange(keep + 1, 1 << 16)
 
 
+KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS", "ARROW_DEFAULT_MEMORY_POOL", "MINILAT_GRADING")
+
+
+def _clean_environment(home: str) -> None:
+    """The instructor's environment (tokens, paths) is none of the submission's business."""
+    kept = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    os.environ.clear()
+    os.environ.update(kept, HOME=home, TMPDIR=home)
+
+
 def strip_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python; comment them out."""
     return "\n".join(
@@ -124,6 +135,7 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         if root:
             os.chown(os.path.join(scratch, "submission.py"), uid, uid)
         os.chdir(scratch)
+        _clean_environment(scratch)
         base = isolation.address_space_bytes()
         memory = base + int(limits["memory_mb"]) * 2**20 if base else None
         isolation.set_limits(

@@ -64,9 +64,15 @@ class RunnerClient:
         return self.process.poll() is None
 
     def close(self) -> None:
+        """Ask the runner to stop (end of input), then make sure; always reap it."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            try:
+                assert self.process.stdin is not None
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+        self.process.wait()
 
 
 _runners: dict[int, RunnerClient] = {}

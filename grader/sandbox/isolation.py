@@ -171,18 +171,35 @@ def processes_of(uid: int) -> list[int]:
 
 
 def kill_uid(uid: int) -> None:
-    """Kill every process of ``uid`` (a submission's leftovers), from root."""
-    if not processes_of(uid):
-        return  # the usual case: nothing left, no need to fork a killer
-    pid = os.fork()
-    if pid == 0:
+    """Kill every process of ``uid`` (a submission's leftovers), from root.
+
+    A helper becomes ``uid`` and signals -1 (every process of that uid but itself): first
+    SIGSTOP, so a fork bomb stops multiplying, then SIGKILL; repeated until none is left."""
+    for _ in range(50):
+        if not processes_of(uid):
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGSTOP)
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        _reap()
+
+
+def _reap() -> None:
+    """Collect exited children (the runner is the subreaper of submissions' orphans)."""
+    while True:
         try:
-            os.setresuid(uid, uid, uid)
-            os.kill(-1, signal.SIGKILL)  # as uid: every process of uid except this one
-        except OSError:
-            pass
-        os._exit(0)
-    os.waitpid(pid, 0)
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def probe_namespaces(hide_test: str | None = None) -> str:
