@@ -247,3 +247,15 @@ def test_twin_slider_changes_the_timeline() -> None:
     assert events["when"].is_monotonic_increasing
     with pytest.raises(ValueError, match="outside"):
         twin_chart(start=1900)
+
+
+def test_explorer_works_for_a_forum_without_abbreviation() -> None:
+    from minilat.dataset import forums
+
+    table = forums()
+    plain = table[table["abbreviation"].isna() & table["founded_year"].notna()]
+    assert len(plain), "the dataset has forums without an abbreviation"
+    forum_id = str(plain["forum_id"].iloc[0])
+    slider, output = build_panel(forum_id).children
+    assert str(plain["name"].iloc[0]) in output.value
+    assert twin_chart(forum_id).to_dict()["description"]

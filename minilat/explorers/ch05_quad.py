@@ -37,6 +37,12 @@ def forum_events(forum_id: str, data_dir: PathLike = None) -> pd.DataFrame:
     return chosen.sort_values(["when", "event_id"], ignore_index=True)
 
 
+def display_name(forum_id: str, data_dir: PathLike = None) -> str:
+    """The forum's abbreviation, or its name when it has none."""
+    row = forum(forum_id, data_dir)
+    return str(row["abbreviation"] if pd.notna(row["abbreviation"]) else row["name"])
+
+
 def year_range(forum_id: str, data_dir: PathLike = None) -> tuple[int, int]:
     """From the forum's first event (or founding year) to the dataset's reference year."""
     found = forum_events(forum_id, data_dir)
@@ -103,7 +109,7 @@ def build_panel(forum_id: str = "quad", data_dir: PathLike = None) -> Any:
     first, last = year_range(forum_id, data_dir)
     history = history_table(forum_id, first, last, data_dir)
     found = forum_events(forum_id, data_dir)
-    name = str(forum(forum_id, data_dir)["abbreviation"] or forum_id)
+    name = display_name(forum_id, data_dir)
     slider = widgets.IntSlider(value=first, min=first, max=last, step=1, description="Year",
                                continuous_update=True)
     output = widgets.HTML(summary_html(name, first, history, found))
@@ -122,8 +128,7 @@ def twin_chart(forum_id: str = "quad", start: int | None = None,
     history = history_table(forum_id, first, last, data_dir)
     found = forum_events(forum_id, data_dir)
     spells = spells_table(forum_id, last, data_dir)
-    row = forum(forum_id, data_dir)
-    name = str(row["abbreviation"] if pd.notna(row["abbreviation"]) else row["name"])
+    name = display_name(forum_id, data_dir)
     start = last if start is None else start
     if not first <= start <= last:
         raise ValueError(f"start year {start} is outside {first}–{last}")
