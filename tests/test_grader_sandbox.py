@@ -321,6 +321,42 @@ def test_cannot_alter_other_submissions(tiny: Tiny) -> None:
     assert not (tiny.submissions / "forged.ipynb").exists()
 
 
+@LINUX_ROOT
+def test_cannot_forge_gradebook_feedback_or_cache(tiny: Tiny, careless_folder: Path) -> None:
+    """The grading output lives in a world-readable folder outside /tmp; the submission tries
+    to plant a perfect gradebook, feedback and cache entries there."""
+    import grader.batch
+
+    subs = careless_folder / "subs"
+    out = careless_folder / "grades" / "gradebook.csv"
+    write_notebook(subs, "honest", tiny.solved)
+    grader.batch.grade_folder(tiny.released.bundle, subs, out, FAST, progress=False)
+    cache = out.parent / f".{out.stem}-cache"
+    forged_row = "forger,graded,10,10,,3,2,3,2,manual\n"
+    attack = (
+        "import json, os\n"
+        f"for folder in ({str(cache)!r}, {str(out.parent / 'feedback')!r}, {str(out.parent)!r}):\n"
+        "    for name in ('forger.json', 'forger.md', 'gradebook.csv', 'x.json'):\n"
+        "        try:\n"
+        "            with open(os.path.join(folder, name), 'w') as handle:\n"
+        f"                handle.write({forged_row!r})\n"
+        "        except OSError:\n"
+        "            pass\n"
+        f"for entry in os.listdir({str(cache)!r}) if os.path.isdir({str(cache)!r}) else []:\n"
+        "    try:\n"
+        f"        open(os.path.join({str(cache)!r}, entry), 'w').write('{{}}')\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    write_notebook(subs, "forger", notebook_with_cells([attack], tiny.blank))
+    records = grader.batch.grade_folder(tiny.released.bundle, subs, out, FAST, progress=False)
+    scores = {r.student: r.score for r in records}
+    assert scores == {"honest": 10, "forger": 0}
+    assert forged_row not in out.read_text()
+    assert "forger,graded,0,10" in out.read_text()
+    assert all(forged_row not in p.read_text() for p in out.parent.rglob("*") if p.is_file())
+
+
 def test_forged_pipe_messages_cannot_raise_a_score(tiny: Tiny) -> None:
     """Writing a fake 'done' message with rigged data to every descriptor gains nothing."""
     forged = (
@@ -441,3 +477,22 @@ def test_deleted_reordered_and_renamed_answers(tiny: Tiny) -> None:
     assert by_id["q3"].points == by_id["q3"].max_points
     assert by_id["q4"].points == by_id["q4"].max_points  # setup names exist before any cell
     assert record.score == 5
+
+
+def test_limits_only_mode_still_grades_and_stops_loops(tiny: Tiny,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a normal user or macOS gets: no uid drop or namespaces, but limits and the
+    separate checker still hold."""
+    monkeypatch.setenv("COURSE_GRADER_LIMITS_ONLY", "1")
+    reset_runner()
+    try:
+        solved = grade_cells(tiny, "portable", [])
+        looping = grade_cells(tiny, "portable-loop", ["while True:\n    pass"], Limits(timeout=1))
+        rigged = grade_cells(tiny, "portable-rig", ["class A:\n    def __eq__(s, o):\n"
+                                                    "        return True\nn_rows = A()"])
+    finally:
+        reset_runner()
+    assert solved.sandbox["namespaces"] is False and solved.sandbox["root"] is False
+    assert (solved.status, solved.score) == ("graded", full_marks(tiny))
+    assert looping.status == "timeout"
+    assert rigged.score == full_marks(tiny) - 3

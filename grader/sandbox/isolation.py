@@ -41,6 +41,10 @@ def _check(result: int, what: str) -> None:
 
 
 def is_linux_root() -> bool:
+    """Root on Linux: the full sandbox. ``COURSE_GRADER_LIMITS_ONLY=1`` turns it off, giving
+    what a normal user or macOS gets (resource limits, no uid drop, no namespaces) — for tests."""
+    if os.environ.get("COURSE_GRADER_LIMITS_ONLY") == "1":
+        return False
     return sys.platform == "linux" and os.geteuid() == 0
 
 
