@@ -197,11 +197,13 @@ def toggle_problems(page: Any) -> list[str]:
         button = buttons.nth(index)
         if not button.is_visible():
             continue
-        target = button.get_attribute("data-target")
+        target = (button.get_attribute("data-target") or "").lstrip("#")
         button.click()
         page.wait_for_timeout(50)
-        if target and page.locator(target).count():
-            hidden = page.locator(target).first.evaluate(
+        # ids made from paths contain "/", which a CSS id selector cannot hold: match the attribute.
+        content = page.locator(f'[id="{target}"]')
+        if target and content.count():
+            hidden = content.first.evaluate(
                 "el => el.classList.contains('toggle-hidden')"
             )
             if hidden:

@@ -30,6 +30,16 @@ function describeGraphic(view, title, description) {
   graphic.setAttribute("aria-label", `${title}. ${description}`);
 }
 
+function nameUnnamedMarks(view) {
+  // Vega gives every mark group role="graphics-symbol"; selection overlays (interval brushes)
+  // get no name, which screen readers and axe-core flag. Name them by what they are.
+  for (const mark of view.querySelectorAll('svg [role="graphics-symbol"]:not([aria-label])')) {
+    const isBrush = Array.from(mark.classList).some((name) => name.endsWith("_brush") || name.endsWith("_brush_bg"));
+    const kind = mark.getAttribute("aria-roledescription") || "mark";
+    mark.setAttribute("aria-label", isBrush ? "selection area: drag across the chart to select" : kind);
+  }
+}
+
 function nameActionsMenu(view, title) {
   // vega-embed's "…" menu is a <details> whose <summary> holds only an icon.
   const summary = view.querySelector("details > summary");
@@ -48,6 +58,8 @@ async function embedChart(figure) {
     describeGraphic(view, title, description);
     nameControls(view, title);
     nameActionsMenu(view, title);
+    nameUnnamedMarks(view);
+    new MutationObserver(() => nameUnnamedMarks(view)).observe(view, { childList: true, subtree: true });
     figure.dataset.rendered = "true";
   } catch (error) {
     figure.dataset.rendered = "error";
