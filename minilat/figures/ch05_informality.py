@@ -282,7 +282,7 @@ def formalised_chart(phases: pd.DataFrame, steps: pd.DataFrame) -> alt.LayerChar
     return alt.layer(bars, marks).properties(
         title=alt.Title("From informal to formal",
                         subtitle="Informal phases (bars) and formal steps (diamonds)"),
-        description=description, height=alt.Step(18))
+        description=description, height=alt.Step(18), width=400)
 
 
 # --- 4. the pledge-and-review model --------------------------------------------------------
