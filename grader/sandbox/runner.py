@@ -260,6 +260,17 @@ class Runner:
                     f"{where} before its answers could be read"}
         return {"status": "ok", "done": done}
 
+    @staticmethod
+    def _children_left() -> bool:
+        """Reap exited children; True if any child is still alive."""
+        while True:
+            try:
+                reaped, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return False
+            if reaped == 0:
+                return True
+
     def _kill(self, pid: int) -> None:
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
@@ -268,17 +279,15 @@ class Runner:
                 pass
 
     def _cleanup(self, pid: int, scratch: str | None) -> None:
-        """Kill whatever the submission left running, reap it, remove its scratch folder."""
-        self._kill(pid)
-        if self.root:
-            isolation.kill_uid(isolation.BASE_UID + pid)
-        while True:
-            try:
-                reaped, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if reaped == 0:
-                break
+        """Kill whatever the submission left running, reap it, remove its scratch folder.
+
+        The runner is the subreaper of everything a submission starts, so "no child left" means
+        nothing survived, and the common case costs one waitpid instead of a /proc scan."""
+        if self._children_left():
+            self._kill(pid)
+            if self.root:
+                isolation.kill_uid(isolation.BASE_UID + pid)
+            self._children_left()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
