@@ -24,7 +24,8 @@ from minilat.models.overlap import (
 KINDS = tuple(KIND_COLOURS)
 MEASURES = {"shared": "Shared members (count)", "jaccard": "Jaccard similarity (0–1)"}
 NAMES_SHOWN = 15  # shared members named in a tooltip before "and N more"
-HEATMAP_CELL = 11  # pixels per row and column
+HEATMAP_SIDE = 500  # pixels: the matrix fits the text column with its labels
+HEATMAP_CELL_MAX = 18  # pixels per row and column when there are few forums
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -206,11 +207,11 @@ def overlap_heatmap(cells: pd.DataFrame, order: Sequence[str], title: str, subti
         value=f"measure == '{MEASURES['jaccard']}' ? datum.jaccard : datum.shared",
         diagonal="datum.forum_a == datum.forum_b",
     )
-    size = HEATMAP_CELL * len(domain)
+    size = min(HEATMAP_CELL_MAX, HEATMAP_SIDE // len(domain)) * len(domain)
     x = alt.X("col:N", title="Forum (column)", sort=domain, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(labelAngle=-60, labelFontSize=9, labelLimit=110))
+              axis=alt.Axis(labelAngle=-60, labelFontSize=9, labelLimit=90))
     y = alt.Y("row:N", title="Forum (row)", sort=domain, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(labelFontSize=9, labelLimit=110))
+              axis=alt.Axis(labelFontSize=9, labelLimit=90))
     tooltip = [
         alt.Tooltip("row:N", title="Row forum"),
         alt.Tooltip("col:N", title="Column forum"),
@@ -224,8 +225,8 @@ def overlap_heatmap(cells: pd.DataFrame, order: Sequence[str], title: str, subti
     pairs = base.transform_filter("!datum.diagonal").mark_rect(
         stroke="#ffffff", strokeWidth=0.3).encode(
         x=x, y=y, opacity=opacity, tooltip=tooltip,
-        color=alt.Color("value:Q", title=["Colour value:", "shared members (count)",
-                                          "or Jaccard (0–1)"],
+        color=alt.Color("value:Q", title="Shared members (count) or Jaccard similarity (0–1)",
+                        legend=alt.Legend(orient="top", gradientLength=240, titleLimit=400),
                         scale=alt.Scale(scheme="viridis", reverse=True, type="sqrt", zero=True)),
     ).add_params(*params)
     itself = base.transform_filter("datum.diagonal").mark_rect(
@@ -332,7 +333,7 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, threshold: float = 0
                  alt.Tooltip("degree:Q", title="Forums sharing a member"),
                  alt.Tooltip("betweenness:Q", title="Betweenness", format=".3f")],
     )
-    names = alt.Chart(nodes).mark_text(fontSize=9, dy=-9, color="#1a1a1a").encode(
+    names = alt.Chart(nodes).mark_text(fontSize=9, dy=-9, color="#1a1a1a", limit=80).encode(
         x=x, y=y, text="label:N")
     # Counted as a sum rather than after a filter, so that zero links still shows a zero.
     count = alt.Chart(edges).transform_calculate(
@@ -342,7 +343,7 @@ def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, threshold: float = 0
         align="left", baseline="top", fontSize=12, color="#1a1a1a").encode(
         x=alt.value(4), y=alt.value(4), text="text:N")
     return alt.layer(links, dots, names, count).add_params(cut).properties(
-        width=560, height=520,
+        width=460, height=460,
         title=alt.Title("Forums linked by shared members",
                         subtitle="Move the slider: only pairs at least this alike stay linked."),
         description=_network_description(nodes, edges, threshold),
@@ -421,12 +422,13 @@ def regime_complex_chart(table: pd.DataFrame, start_code: str, year: int) -> alt
         size=150, opacity=0.9).encode(
         x=alt.X("issue_area:N", title="Issue area", sort=area_domain,
                 scale=alt.Scale(domain=area_domain), axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("label:N", title="Forum", sort=alt.EncodingSortField("rank", op="min")),
+        y=alt.Y("label:N", title="Forum", sort=alt.EncodingSortField("rank", op="min"),
+                axis=alt.Axis(labelLimit=150)),
         color=alt.Color("kind:N", title="Kind of forum", scale=kind_colour_scale()),
         tooltip=[alt.Tooltip("name:N", title="Forum"), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("issue_area:N", title="Issue area")],
     ).add_params(chosen).properties(
-        width=420,
+        width=330,
         title=alt.Title("A country's regime complex",
                         subtitle="Pick a country: its recorded forums, by the issue areas they "
                                  "cover."),
