@@ -143,27 +143,39 @@ def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
             on_done(path, grade_submission(bundle, path, limits))
         return
     remaining = list(paths)
-    attempts = 0
-    while remaining and attempts < 3:
-        attempts += 1
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            futures: dict[Future, Path] = {
-                pool.submit(grade_submission, bundle, path, limits): path for path in remaining
-            }
-            remaining = []
-            for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    on_done(path, future.result())
-                except BrokenProcessPool:
-                    remaining.append(path)  # a grading process died: retry on a fresh pool
-                except Exception as err:  # never stop the batch
-                    record = ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
-                                          f"grader failure: {type(err).__name__}: {err}")
-                    on_done(path, record)
+    for attempt in range(3):
+        if not remaining:
+            break
+        # Two pooled attempts; then each survivor alone, so one notebook that kills its
+        # grading process (it should not be able to) cannot take others down with it.
+        batches = [remaining] if attempt < 2 else [[path] for path in remaining]
+        remaining = []
+        for batch in batches:
+            remaining += _pool_pass(bundle, batch, limits, workers if attempt < 2 else 1,
+                                    on_done)
     for path in remaining:
         on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
-                                   "grader failure: the grading process kept dying"))
+                                   "grader failure: the grading process died on this notebook"))
+
+
+def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
+               on_done: Callable[[Path, ResultRecord], None]) -> list[Path]:
+    """Grade ``paths`` on a fresh pool; return those lost to a dead grading process."""
+    lost = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        futures: dict[Future, Path] = {
+            pool.submit(grade_submission, bundle, path, limits): path for path in paths
+        }
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                on_done(path, future.result())
+            except BrokenProcessPool:
+                lost.append(path)
+            except Exception as err:  # never stop the batch
+                on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+                                           f"grader failure: {type(err).__name__}: {err}"))
+    return lost
 
 
 def grade_folder(

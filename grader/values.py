@@ -107,7 +107,9 @@ def _rebuild_frame(b64: Any) -> Any:
     if not isinstance(b64, str):
         raise Refused("malformed DataFrame data")
     reader = pa.ipc.open_stream(base64.b64decode(b64, validate=True))
-    frame = reader.read_all().to_pandas()
+    table = reader.read_all()
+    table.validate(full=True)  # malformed buffers are refused here, not crashed on later
+    frame = table.to_pandas()
     if type(frame) is not pd.DataFrame:
         raise Refused("malformed DataFrame data")
     return frame

@@ -118,6 +118,31 @@ def test_batch_grades_everything_with_a_true_status(tiny: Tiny, tmp_path: Path) 
     assert "ada,q5,2,,A model answer" in manual
 
 
+def _crash_on_crasher(bundle, path, limits):  # type: ignore[no-untyped-def]
+    """Stands in for grade_submission in pool workers: dies on one notebook."""
+    import os
+
+    from grader.grading import grade_submission
+
+    if path.stem == "crasher":
+        os._exit(1)
+    return grade_submission(bundle, path, limits)
+
+
+@pytest.mark.slow
+def test_a_dying_grading_process_does_not_take_the_batch_down(
+        tiny: Tiny, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    subs = tmp_path / "subs"
+    for name in ("amy", "crasher", "zoe"):
+        write_notebook(subs, name, tiny.solved)
+    monkeypatch.setattr(grader.batch, "grade_submission", _crash_on_crasher)
+    records = grader.batch.grade_folder(tiny.released.bundle, subs, tmp_path / "out" / "g.csv",
+                                        Limits(timeout=10), workers=2, progress=False)
+    status = {r.student: (r.status, r.score) for r in records}
+    assert status == {"amy": ("graded", 10), "zoe": ("graded", 10), "crasher": ("error", 0)}
+    assert "died" in {r.student: r for r in records}["crasher"].reason
+
+
 def test_unchanged_submissions_are_not_graded_twice(tiny: Tiny, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     subs = tmp_path / "subs"
