@@ -19,7 +19,7 @@ from grader.source import exercise_sources, load_exercise_set
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = exercise_sources(ROOT / "exercises")
-SEEDS = [None, 1, 2]
+SEEDS = [None, 7]
 
 
 def test_there_is_a_pilot_set() -> None:
@@ -88,3 +88,24 @@ def test_blank_student_page_executes_cleanly(source: Path, tmp_path: Path) -> No
     for question in exercise_set.questions:
         if question.kind == "auto":
             assert f"{question.id}: not answered yet" in printed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_solved_notebook_passes_every_public_check_in_a_kernel(source: Path,
+                                                              tmp_path: Path) -> None:
+    """check() in a real kernel agrees with the grader: the solution passes every public test."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    exercise_set = load_exercise_set(source)
+    notebook = nbformat.from_dict(solved_notebook(exercise_set, exercise_set.choose_params(None)))
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "failed" not in printed and "refused" not in printed
+    for question in exercise_set.questions:
+        if question.kind == "auto" and question.public_tests:
+            assert f"{question.id}: all {len(question.public_tests)} public tests passed" in printed
