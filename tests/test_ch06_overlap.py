@@ -157,6 +157,20 @@ def test_layout_is_fixed_by_seed_and_scaled() -> None:
     assert not first.equals(network_layout(graph, seed=4))
     with pytest.raises(ValueError, match="no forums"):
         network_layout(nx.Graph())
+    with pytest.raises(ValueError, match="spread must be positive"):
+        network_layout(graph, spread=0)
+
+
+def test_layout_keeps_linked_forums_closer_than_unlinked() -> None:
+    # Two identical forums are pulled together; a forum sharing no one drifts away.
+    graph = forum_network(overlap_matrix({"p": {"A", "B"}, "q": {"A", "B"}, "r": {"Z"}}))
+    where = network_layout(graph, seed=1).set_index("forum_id")
+
+    def distance(a: str, b: str) -> float:
+        return float(((where.loc[a] - where.loc[b]) ** 2).sum() ** 0.5)
+
+    assert distance("p", "q") < distance("p", "r")
+    assert distance("p", "q") < distance("q", "r")
 
 
 FORUMS = pd.DataFrame({

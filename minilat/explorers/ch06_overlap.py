@@ -35,7 +35,7 @@ from minilat.models.overlap import (
 START_FORUMS: tuple[str, ...] = ("quad", "i2u2", "aukus")
 # The twin's forums: Asian and Indo-Pacific groupings, minilateral and multilateral.
 TWIN_FORUMS: tuple[str, ...] = (
-    "asean", "saarc", "g20", "apec", "eas", "rcep", "asean_plus_three", "cptpp", "brics", "sco",
+    "asean", "saarc", "g20", "apec", "eas", "admm_plus", "rcep", "asean_plus_three", "cptpp", "brics", "sco",
     "g7", "bimstec", "lmc", "mekong_ganga", "musp", "colombo_security_conclave", "quad",
     "i2u2", "aukus", "ifa_trilateral", "us_japan_rok_trilateral", "scri", "impc",
 )

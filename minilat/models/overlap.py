@@ -138,15 +138,22 @@ def forum_network(matrix: pd.DataFrame, threshold: float = 0.0) -> nx.Graph:
     return graph
 
 
-def network_layout(graph: nx.Graph, seed: int = 6, iterations: int = 200) -> pd.DataFrame:
+def network_layout(graph: nx.Graph, seed: int = 6, iterations: int = 200,
+                   spread: float = 3.0) -> pd.DataFrame:
     """Node positions from networkx's spring layout (edges pull by Jaccard), fixed by ``seed``.
 
-    Columns forum_id, x, y, each coordinate scaled into [-1, 1]. The same graph and seed give
-    the same positions, so the layout can be computed once when the book is built.
+    ``spread`` scales the distance the layout aims for between nodes (networkx's ``k`` is
+    spread / √nodes; networkx's default is spread 1): a dense network of forums needs more room
+    than the default gives, or its centre becomes an unreadable knot. Columns forum_id, x, y,
+    each coordinate scaled into [-1, 1]. The same graph and seed give the same positions, so the
+    layout can be computed once when the book is built.
     """
     if graph.number_of_nodes() == 0:
         raise ValueError("the network has no forums to lay out")
-    positions = nx.spring_layout(graph, weight="jaccard", seed=seed, iterations=iterations)
+    if spread <= 0:
+        raise ValueError(f"spread must be positive, got {spread}")
+    positions = nx.spring_layout(graph, weight="jaccard", seed=seed, iterations=iterations,
+                                 k=spread / math.sqrt(graph.number_of_nodes()))
     table = pd.DataFrame([(node, float(x), float(y)) for node, (x, y) in positions.items()],
                          columns=["forum_id", "x", "y"])
     for axis in ("x", "y"):
