@@ -123,6 +123,20 @@ def test_formalised_table_by_hand() -> None:
     # the successor's own step belongs to the successor, not to its predecessor
     assert steps[["forum", "year"]].values.tolist() == [["Alpha Group", 2000],
                                                         ["Beta Forum", 2014]]
+    assert set(by_id["sources_differ"]) == {"no"}
+
+
+def test_formalised_table_notes_disagreements() -> None:
+    disagreements = pd.DataFrame({"table": ["forums", "forums", "events"],
+                                  "key": ["a", "b", "a"],
+                                  "column": ["ended_year", "name", "year"],
+                                  "value_alt": ["2001", "Beta", "1999"]})
+    phases, _ = formalised_table(FORUMS, EVENTS, 2020, disagreements)
+    by_id = phases.set_index("forum_id")
+    assert by_id.loc["a", "sources_differ"] == "ended_year 2001 in another source"
+    assert by_id.loc["b", "sources_differ"] == "no"  # only year columns are noted
+    chart = formalised_chart(*formalised_table(FORUMS, EVENTS, 2020, disagreements)).to_dict()
+    assert "Alpha Group (ended_year 2001 in another source)" in chart["description"]
 
 
 def test_survival_table_has_both_rules_and_ends_at_one_hundred() -> None:
@@ -140,11 +154,11 @@ def test_survival_table_has_both_rules_and_ends_at_one_hundred() -> None:
 
 @pytest.fixture(scope="module")
 def real() -> dict[str, Any]:
-    from minilat.dataset import events, forums
+    from minilat.dataset import disagreements, events, forums
     from minilat.dataset.query import reference_year
 
     year = reference_year()
-    phases, steps = formalised_table(forums(), events(), year)
+    phases, steps = formalised_table(forums(), events(), year, disagreements())
     paths, lifetimes = grid(runs=40)
     return {"survival": survival_chart(survival_table(forums(), year)).to_dict(),
             "status": status_chart(status_table(forums())).to_dict(),

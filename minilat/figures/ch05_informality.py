@@ -182,15 +182,30 @@ def status_chart(table: pd.DataFrame) -> alt.Chart:
 
 # --- 3. informal bodies that later formalised ----------------------------------------------
 
-def formalised_table(forums: pd.DataFrame, events: pd.DataFrame,
-                     reference_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _disagreement_notes(disagreements: pd.DataFrame | None) -> dict[str, str]:
+    """forum_id → "ended_year: 2002 in another source; …" for the years a timeline draws."""
+    if disagreements is None or disagreements.empty:
+        return {}
+    _require(disagreements, {"table", "key", "column", "value_alt"}, "the disagreements table")
+    years = disagreements[(disagreements["table"] == "forums")
+                          & disagreements["column"].isin(["founded_year", "ended_year"])]
+    notes: dict[str, list[str]] = {}
+    for row in years.itertuples(index=False):
+        notes.setdefault(str(row.key), []).append(f"{row.column} {row.value_alt} in another source")
+    return {key: "; ".join(items) for key, items in notes.items()}
+
+
+def formalised_table(forums: pd.DataFrame, events: pd.DataFrame, reference_year: int,
+                     disagreements: pd.DataFrame | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The informal phases and the formalisation steps, as two tables.
 
     ``phases``: one row per informal forum whose status is ``formalised``, with the years it
     spent informal (founded → ended) and what ended the phase; plus every informal forum that
     took a ``formalisation`` step (events table) while staying informal, running to the
     reference year. ``steps``: one row per formalisation — the end of a formalised forum's
-    informal phase, and every ``formalisation`` event attached to the forum or its successor.
+    informal phase, and every ``formalisation`` event of the forum itself. With the
+    ``disagreements`` table, ``sources_differ`` notes where sources give another year.
     """
     _require(forums, {"forum_id", "name", "abbreviation", "kind", "formality", "status",
                       "founded_year", "ended_year", "ended_event", "predecessor_id"},
@@ -205,6 +220,7 @@ def formalised_table(forums: pd.DataFrame, events: pd.DataFrame,
     still_informal = [fid for fid in step_events["forum_id"].dropna().unique()
                       if fid in by_id.index and by_id.loc[fid, "formality"] == "informal"
                       and by_id.loc[fid, "status"] in ("active", "dormant")]
+    differ = _disagreement_notes(disagreements)
     phases, steps = [], []
     for forum_id in [*formalised["forum_id"], *still_informal]:
         row = by_id.loc[forum_id]
@@ -218,7 +234,8 @@ def formalised_table(forums: pd.DataFrame, events: pd.DataFrame,
                        "still_informal": informal_now,
                        "became": "still informal" if informal_now else (
                            f"{by_id.loc[successor, 'name']} (a new body)"
-                           if successor in by_id.index else "the same body, formalised")})
+                           if successor in by_id.index else "the same body, formalised"),
+                       "sources_differ": differ.get(forum_id, "no")})
         if not informal_now:
             steps.append({"forum": label, "year": end, "kind": row["kind"],
                           "what": str(row["ended_event"]) if pd.notna(row["ended_event"])
@@ -235,7 +252,7 @@ def formalised_table(forums: pd.DataFrame, events: pd.DataFrame,
 def formalised_chart(phases: pd.DataFrame, steps: pd.DataFrame) -> alt.LayerChart:
     """A timeline: each informal phase as a bar, each formalisation step as a diamond."""
     _require(phases, {"forum", "name", "kind", "start", "end", "years_informal", "became",
-                      "still_informal"}, "the phases table")
+                      "still_informal", "sources_differ"}, "the phases table")
     _require(steps, {"forum", "year", "what", "kind"}, "the steps table")
     order = phases.sort_values(["start", "forum"])["forum"].tolist()
     pick = alt.selection_point(fields=["kind"], bind="legend")
@@ -253,7 +270,8 @@ def formalised_chart(phases: pd.DataFrame, steps: pd.DataFrame) -> alt.LayerChar
                  alt.Tooltip("start:Q", title="Founded (year)"),
                  alt.Tooltip("end:Q", title="Informal until (year)"),
                  alt.Tooltip("years_informal:Q", title="Years informal"),
-                 alt.Tooltip("became:N", title="Became")],
+                 alt.Tooltip("became:N", title="Became"),
+                 alt.Tooltip("sources_differ:N", title="Sources differ on a year?")],
     ).add_params(pick)
     marks = alt.Chart(steps).mark_point(shape="diamond", size=110, filled=True,
                                         color="#1a1a1a").encode(
@@ -275,10 +293,15 @@ def formalised_chart(phases: pd.DataFrame, steps: pd.DataFrame) -> alt.LayerChar
             f"{r.forum} ({', '.join(steps.loc[steps['forum'] == r.forum, 'what'])})"
             for r in still.itertuples(index=False))
         text += f" Forums that took a formal step while staying informal: {kept}."
+    disputed = phases[phases["sources_differ"] != "no"]
+    if len(disputed):
+        text += (" Sources differ on a year for "
+                 + "; ".join(f"{r.forum} ({r.sources_differ})"
+                             for r in disputed.itertuples(index=False)) + ".")
     description = ("Timeline: one bar per informal forum from its founding to the end of its "
                    "informal phase (or to today, if it is still informal), coloured by kind; "
-                   "diamonds mark formalisation steps. Tooltips say what each forum became. "
-                   + text)
+                   "diamonds mark formalisation steps. Tooltips say what each forum became and "
+                   "whether sources disagree on its years. " + text)
     return alt.layer(bars, marks).properties(
         title=alt.Title("From informal to formal",
                         subtitle="Informal phases (bars) and formal steps (diamonds)"),
