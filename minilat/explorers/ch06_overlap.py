@@ -110,7 +110,8 @@ def _forum_options(spells: pd.DataFrame, forums: pd.DataFrame) -> list[tuple[str
 def build_panel(spells: pd.DataFrame | None = None, forums: pd.DataFrame | None = None,
                 countries: pd.DataFrame | None = None, year: int | None = None,
                 start: Iterable[str] = START_FORUMS) -> Any:
-    """The live panel: choose forums (ctrl/cmd-click for several) and a year."""
+    """The live panel: choose forums (ctrl/cmd-click for several) and a year (the slider ends at
+    ``year``, by default the dataset's reference year)."""
     import ipywidgets as widgets
 
     spells, forums, countries = _tables(spells, forums, countries)
@@ -119,7 +120,10 @@ def build_panel(spells: pd.DataFrame | None = None, forums: pd.DataFrame | None 
     options = _forum_options(spells, forums)
     chosen_ids = [f for f in start if f in dict((v, k) for k, v in options)]
     first = int(spells["joined"].min())
-    last = int(year if year is not None else pd.Timestamp.now().year)
+    if year is None:
+        from minilat.dataset.query import reference_year
+        year = reference_year()
+    last = int(year)
     picker = widgets.SelectMultiple(options=options, value=tuple(chosen_ids), rows=12,
                                     description="Forums", layout=widgets.Layout(width="360px"))
     when = widgets.IntSlider(value=last, min=first, max=last, step=1, description="Year",
