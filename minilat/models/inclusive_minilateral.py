@@ -39,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from minilat.dataset import countries, world_total
-from minilat.dataset.load import PathLike
+from minilat.dataset import countries, forums, world_total
+from minilat.dataset.load import PathLike, table
 from minilat.dataset.query import INDICATORS, MissingDataWarning
 from minilat.models.critical_mass import ranked_shares
 
@@ -320,3 +320,62 @@ def candidates(ranked: Rankings, table: pd.DataFrame, k_max: int = K_MAX) -> pd.
         position = {code: i + 1 for i, code in enumerate(ranked.of(name)[:k_max])}
         frame[f"rank_{name}"] = pd.array([position.get(c) for c in codes], dtype="Int64")
     return frame
+
+
+# --- who a forum represents, and who it leaves out -----------------------------------------
+
+LIVING = ("active", "dormant")  # forums that exist today; their current members are counted
+REPRESENTATION_COLUMNS = ("forum_id", "kind", "status", "members", "state_members", "co2",
+                          "population", "gdp", "ldc", "sids", "ldc_total", "sids_total")
+
+
+def current_member_sets(data_dir: PathLike = None) -> dict[str, list[str]]:
+    """forum_id → sorted codes of its current members (role ``member``, spell still open).
+
+    Read straight from the memberships table, so that a forum_id that is also another forum's
+    abbreviation (``coe``) is never ambiguous.
+    """
+    spells = table("memberships", data_dir)
+    current = spells[(spells["role"] == "member") & spells["left"].isna()]
+    return {str(fid): sorted(set(group["member"].astype(str)))
+            for fid, group in current.groupby("forum_id")}
+
+
+def representation(forum_table: pd.DataFrame, member_sets: Mapping[str, Iterable[str]],
+                   country_table: pd.DataFrame,
+                   totals: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """One row per forum: its state members' shares of the world (0–1) and LDC/SIDS counts.
+
+    Forums come from ``forum_table`` (forum_id, kind, status) in its order; a forum without
+    members in ``member_sets`` is skipped. ``members`` counts every member (organisations
+    included), ``state_members`` the ones whose amounts count. ``ldc_total`` and ``sids_total``
+    are how many states of ``country_table`` are flagged, for the "left out" side.
+    """
+    missing = sorted({"forum_id", "kind", "status"} - set(forum_table.columns))
+    if missing:
+        raise KeyError(f"the forums table lacks column(s) {', '.join(missing)}")
+    values = _Values.of(country_table, totals)
+    known = set(country_table["code"].astype(str))
+    rows = []
+    for row in forum_table.itertuples(index=False):
+        codes = sorted(set(member_sets.get(row.forum_id, ())))
+        if not codes:
+            continue
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise KeyError(f"forum {row.forum_id}: members {unknown} are not codes of the "
+                           "countries table")
+        states = [c for c in codes if c in values.amounts["co2"]]
+        p = values.profile(states)
+        rows.append((row.forum_id, row.kind, row.status, len(codes), len(states), p.co2,
+                     p.population, p.gdp, p.ldc, p.sids, len(values.ldc), len(values.sids)))
+    return pd.DataFrame(rows, columns=list(REPRESENTATION_COLUMNS))
+
+
+def dataset_representation(data_dir: PathLike = None) -> pd.DataFrame:
+    """``representation`` of every living forum whose membership the dataset records completely."""
+    chosen = forums(data_dir)
+    chosen = chosen[(chosen["membership_coverage"] == "complete")
+                    & chosen["status"].isin(LIVING)]
+    return representation(chosen, current_member_sets(data_dir), countries(data_dir),
+                          dataset_totals(data_dir))
