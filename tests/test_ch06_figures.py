@@ -221,7 +221,9 @@ def test_overlap_report_by_hand() -> None:
         ["Eff", "Gee", 2, 5]]
     text = report_html(report, 2020)
     assert "<b>2</b> members belong to every forum chosen: Bland, C" in text
-    assert "<b>0.40</b>" in text
+    assert "<b>0.40</b>" in text and "<b>5</b> members belong to at least one" in text
+    single = report_html(overlap_report(SETS, ["f", "h"], {}, NAMES), 2020)
+    assert "<b>1</b> member belongs to every forum chosen: Aland" in single
 
 
 @pytest.fixture(scope="module")

@@ -69,6 +69,10 @@ def _number(value: float) -> str:
     return "undefined (no members)" if math.isnan(value) else f"{value:.2f}"
 
 
+def _members(count: int) -> str:
+    return "member belongs" if count == 1 else "members belong"
+
+
 def report_html(report: dict[str, Any], year: int) -> str:
     """The panel's text for one query."""
     sizes = ", ".join(f"{html.escape(f)} ({n})" for f, n in report["sizes"].items())
@@ -81,8 +85,10 @@ def report_html(report: dict[str, Any], year: int) -> str:
              f"<th>Jaccard</th></tr>{rows}</table>") if rows else ""
     return (
         f"<p>In <b>{year}</b>: {sizes}.</p>"
-        f"<p><b>{len(report['shared'])}</b> members belong to every forum chosen: {shared}.</p>"
-        f"<p><b>{len(report['union'])}</b> belong to at least one. The group's Jaccard "
+        f"<p><b>{len(report['shared'])}</b> {_members(len(report['shared']))} to every forum "
+        f"chosen: {shared}.</p>"
+        f"<p><b>{len(report['union'])}</b> {_members(len(report['union']))} to at least one. "
+        "The group's Jaccard "
         f"similarity (all of them ÷ any of them) is <b>{_number(report['jaccard'])}</b>.</p>"
         f"{table}"
     )
