@@ -252,6 +252,8 @@ def _designer_description(table: pd.DataFrame, start: tuple[int, int, int], k_ma
     key = design_key(*start, k_max)
     inclusive, mass = at.loc[(key, "inclusive")], at.loc[(key, "critical mass")]
     full = at.loc[(design_key(k_max, k_max, k_max, k_max), "inclusive")]
+    overlap = int(inclusive["overlap"])
+    saved = f"{overlap} seat" if overlap == 1 else f"{overlap} seats"
     full_text = (f" With all three sliders at {k_max} the group has {int(full['size'])} members "
                  f"and holds {full['co2']:.0f}% of world CO₂ and {full['pop']:.0f}% of its "
                  "people.")
@@ -264,8 +266,8 @@ def _designer_description(table: pd.DataFrame, start: tuple[int, int, int], k_ma
         "it gives the size and the vulnerable members of each. The lower panel lists every "
         "candidate country on each list it ranks on, with its rank; seated countries turn "
         f"green. Shown first: {start[0]} capable, {start[1]} responsible and {start[2]} "
-        f"vulnerable give {int(inclusive['size'])} members ({int(inclusive['overlap'])} seats "
-        f"saved by overlaps), holding {inclusive['co2']:.0f}% of world CO₂ and "
+        f"vulnerable give {int(inclusive['size'])} members ({saved} saved by overlaps), "
+        f"holding {inclusive['co2']:.0f}% of world CO₂ and "
         f"{inclusive['pop']:.0f}% of its people with {int(inclusive['vulnerable'])} "
         f"vulnerable members; the {int(mass['size'])} largest emitters hold "
         f"{mass['co2']:.0f}% of CO₂ and {mass['pop']:.0f}% of its people with "
