@@ -87,18 +87,24 @@ def case_report_html(case: str, year: int, case_table: pd.DataFrame,
     return head + "<ul>" + "".join(f"<li>{text}</li>" for _, text in merged) + "</ul>"
 
 
-def _tables(data_dir: PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
+Cases = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+def case_tables(cases: Cases = CASES,
+                data_dir: PathLike = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases' events (``case_events``) and membership changes, from the dataset."""
     forum_table = forums(data_dir)
     names = dict(zip(countries(data_dir)["code"], countries(data_dir)["name"], strict=True))
-    return (case_events(events(data_dir), forum_table),
-            membership_changes(memberships(data_dir), forum_table, names))
+    return (case_events(events(data_dir), forum_table, cases),
+            membership_changes(memberships(data_dir), forum_table, names, cases))
 
 
-def build_panel(start_case: str = "Climate", data_dir: PathLike = None) -> Any:
+def build_panel(start_case: str = "Climate", cases: Cases = CASES,
+                data_dir: PathLike = None) -> Any:
     """The live panel: choose a case and a year; read what happened up to then."""
     import ipywidgets as widgets
 
-    case_table, changes = _tables(data_dir)
+    case_table, changes = case_tables(cases, data_dir)
     cases = list(dict.fromkeys(case_table["case"]))
     if start_case not in cases:
         raise ValueError(f"start_case {start_case!r} is not one of {', '.join(cases)}")
@@ -118,7 +124,7 @@ def build_panel(start_case: str = "Climate", data_dir: PathLike = None) -> Any:
 
 
 def twin_chart(start_case: str = "Climate", annotations: pd.DataFrame | None = None,
-               data_dir: PathLike = None) -> alt.LayerChart:
+               cases: Cases = CASES, data_dir: PathLike = None) -> alt.LayerChart:
     """The kernel-free twin: the case timeline with a dropdown, plus membership changes."""
-    case_table, changes = _tables(data_dir)
+    case_table, changes = case_tables(cases, data_dir)
     return case_timeline_chart(case_table, start_case, annotations, changes)
