@@ -176,6 +176,25 @@ def test_killing_the_parent_or_everyone_fails(tiny: Tiny) -> None:
     assert grade_cells(tiny, "after-kill", []).score == full_marks(tiny)
 
 
+def test_a_grandchild_flooding_the_result_pipe_cannot_stall_grading(tiny: Tiny) -> None:
+    flood = (
+        "import os\n"
+        "if os.fork() == 0:\n"
+        "    chunk = b'x' * 65536\n"
+        "    while True:\n"
+        "        for fd in range(3, 32):\n"
+        "            try:\n"
+        "                os.write(fd, chunk)\n"
+        "            except OSError:\n"
+        "                pass\n"
+    )
+    record = grade_cells(tiny, "flooder", [flood], Limits(timeout=2, result_bytes=2**20))
+    assert record.status in ("graded", "error", "timeout")
+    assert "runner" not in record.reason  # the runner kept serving
+    assert get_runner().alive()
+    assert grade_cells(tiny, "after-flood", []).score == full_marks(tiny)
+
+
 # --- spawning many processes ---------------------------------------------------------------
 
 @LINUX_ROOT

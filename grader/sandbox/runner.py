@@ -193,14 +193,16 @@ class Runner:
             watch = [read_fd] + ([pidfd] if pidfd is not None else [])
             ready, _, _ = select.select(watch, [], [], min(remaining, 0.05))
             if read_fd in ready:
-                buffer += self._drain(read_fd)
+                buffer += self._drain(read_fd, max_bytes - len(buffer))
                 if len(buffer) > max_bytes:
                     stop = "too_big"
                     break
             done_pid, status = os.waitpid(pid, os.WNOHANG)
             exited = done_pid == pid
         if exited:
-            buffer += self._drain(read_fd)
+            buffer += self._drain(read_fd, max_bytes - len(buffer))
+            if len(buffer) > max_bytes:
+                stop = "too_big"
         if pidfd is not None:
             os.close(pidfd)
         if not exited:
@@ -209,9 +211,11 @@ class Runner:
         return self._interpret(buffer, status, stop, limits)
 
     @staticmethod
-    def _drain(fd: int) -> bytes:
-        chunks = []
-        while True:
+    def _drain(fd: int, limit: int) -> bytes:
+        """Read what is waiting, up to ``limit`` bytes (a writer must not keep us here)."""
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
             try:
                 chunk = os.read(fd, 1 << 16)
             except BlockingIOError:
@@ -219,6 +223,7 @@ class Runner:
             if not chunk:
                 break
             chunks.append(chunk)
+            size += len(chunk)
         return b"".join(chunks)
 
     @staticmethod
