@@ -19,6 +19,7 @@ from minilat.models.overlap import (
     network_layout,
     network_measures,
     overlap_matrix,
+    regime_complex,
 )
 
 KINDS = tuple(KIND_COLOURS)
@@ -81,7 +82,9 @@ def heatmap_cells(sets_by_year: Mapping[int, MemberSets], forums: pd.DataFrame,
     Columns year, forum_a, forum_b, label_a, label_b, members_a, members_b, shared, jaccard,
     names (the shared members' names, at most ``NAMES_SHOWN`` then "and N more"). Pairs
     sharing no one are left out: the chart shows them as empty cells. ``order`` defaults to
-    ``forum_order`` of the last year.
+    ``forum_order`` of the last year. A cell that stays the same over several years is one row
+    valid from ``year`` up to ``until``; when the years given skip some, a cell holds until the
+    next year given.
     """
     if not sets_by_year:
         raise ValueError("no year given: sets_by_year is empty")
@@ -358,8 +361,6 @@ def regime_complex_table(spells: pd.DataFrame, forums: pd.DataFrame, member_name
 
     Columns code, country, forum_id, label, name, kind, issue_area.
     """
-    from minilat.models.overlap import regime_complex
-
     labels = forum_labels(forums)
     frames = []
     for code in codes:
