@@ -25,6 +25,7 @@ from minilat.explorers.ch08_cases import (
 from minilat.figures.ch08_synergy import (
     CASES,
     NO_FORUM,
+    bracket,
     case_events,
     case_timeline_chart,
     cells_in,
@@ -155,6 +156,15 @@ def test_event_gap_counts_whole_months_only() -> None:
     assert event_gap(events, "e1", "e3") == {"days": 58, "months": 1}  # 31 Jan → 30 Mar
 
 
+def test_bracket_spans_two_events() -> None:
+    row = bracket(EVENTS, "Treaty", "e1", "e3", "13 months")
+    assert row["case"] == "Treaty" and row["label"] == "13 months"
+    assert row["start"] == pytest.approx(2014 + 10 / 12 + 11 / 365, abs=1e-3)
+    assert row["end"] == pytest.approx(2015 + 11 / 12 + 11 / 365, abs=1e-3)
+    with pytest.raises(KeyError, match="no event\\(s\\) zz"):
+        bracket(EVENTS, "Treaty", "e1", "zz", "x")
+
+
 def test_case_events() -> None:
     table = case_events(EVENTS, FORUMS, TEST_CASES)
     treaty = table[table["case"] == "Treaty"]
@@ -193,8 +203,7 @@ def test_nestedness_chart_text_axes_and_slider() -> None:
     assert "In 2002, 1 of the 2 are nested in at least one multilateral." in description
     assert "Not wholly inside the BU: Club (outside: Cland)." in description
     assert "Declared parents: SG inside BU: 100% of its members are members." in description
-    assert titles(spec, "x") == {"Multilateral (complete membership record)"}
-    assert titles(spec, "y") == {"Minilateral (complete membership record)"}
+    assert titles(spec, "x") == {"Multilateral"} and titles(spec, "y") == {"Minilateral"}
     assert titles(spec, "color") == {"Members inside (%)"}
     assert bound(spec)["year"]["bind"] == {"input": "range", "min": 2000, "max": 2002,
                                            "step": 1, "name": "Year "}

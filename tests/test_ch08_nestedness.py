@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from minilat.models.nestedness import (
+    complete_forums,
     hosts,
     is_nested,
     nested_share,
@@ -97,3 +98,14 @@ def test_parent_links() -> None:
     broken = forums.assign(parent_id=[None, "nowhere", None])
     with pytest.raises(ValueError, match="row 1 \\(admm\\): parent_id 'nowhere'"):
         parent_links(broken)
+
+
+def test_complete_forums_oldest_first() -> None:
+    forums = pd.DataFrame({"forum_id": ["b", "a", "c", "d"],
+                           "kind": ["minilateral", "minilateral", "minilateral", "multilateral"],
+                           "membership_coverage": ["complete", "complete", "partial", "complete"],
+                           "founded_year": [2001, 2001, 1990, 1945]})
+    assert complete_forums(forums, "minilateral") == ["a", "b"]
+    assert complete_forums(forums, "multilateral") == ["d"]
+    with pytest.raises(ValueError, match="lacks column\\(s\\) founded_year"):
+        complete_forums(forums.drop(columns="founded_year"), "minilateral")

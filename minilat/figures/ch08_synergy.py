@@ -200,9 +200,9 @@ def nestedness_chart(cells: pd.DataFrame, mini_order: Sequence[str], multi_order
         as_=["mini_name"]).transform_lookup(
         lookup="multi_label", from_=alt.LookupData(names, key="label", fields=["name"]),
         as_=["multi_name"]).encode(
-        x=alt.X("multi_label:N", title="Multilateral (complete membership record)", sort=x_sort,
+        x=alt.X("multi_label:N", title="Multilateral", sort=x_sort,
                 axis=alt.Axis(labelAngle=-45, orient="top")),
-        y=alt.Y("mini_label:N", title="Minilateral (complete membership record)", sort=y_sort,
+        y=alt.Y("mini_label:N", title="Minilateral", sort=y_sort,
                 axis=alt.Axis(labelLimit=170)))
     tooltip = [alt.Tooltip("mini_name:N", title="Minilateral"),
                alt.Tooltip("multi_name:N", title="Multilateral"),
@@ -224,8 +224,8 @@ def nestedness_chart(cells: pd.DataFrame, mini_order: Sequence[str], multi_order
     return alt.layer(heat, ticks, frames).add_params(year).properties(
         width=alt.Step(22), height=alt.Step(15),
         title=alt.Title("Which minilaterals sit inside which multilaterals?",
-                        subtitle=["Share of each minilateral's members that belong to the "
-                                  "multilateral; ✓ = all of them",
+                        subtitle=["Forums with complete membership records. Share of each "
+                                  "minilateral's members in the multilateral; ✓ = all",
                                   "Outlined: the parent named in the forums table. Move the "
                                   "year."]),
         description=_nested_description(cells, start_year, multi_order))
@@ -255,6 +255,19 @@ def event_gap(events: pd.DataFrame, first_id: str, second_id: str) -> dict[str, 
     elif months < 0 and second.day > first.day:
         months += 1
     return {"days": (second - first).days, "months": months}
+
+
+def bracket(events: pd.DataFrame, case: str, first_id: str, second_id: str,
+            label: str) -> dict[str, object]:
+    """One row of the timeline's ``annotations``: a bracket from one event to another."""
+    _require(events, ("event_id", "year", "month", "day"), "events table")
+    rows = events.set_index("event_id")
+    unknown = [e for e in (first_id, second_id) if e not in rows.index]
+    if unknown:
+        raise KeyError(f"no event(s) {', '.join(unknown)} in the events table")
+    when = _when(rows.loc[[first_id, second_id]].reset_index())
+    return {"case": case, "start": float(when.iloc[0]), "end": float(when.iloc[1]),
+            "label": label}
 
 
 def _when(events: pd.DataFrame) -> pd.Series:
@@ -388,6 +401,6 @@ def case_timeline_chart(table: pd.DataFrame, start_case: str,
         "; +n / −n under a row: members joining / leaving" if changes is not None and len(changes)
         else "")
     return alt.layer(*layers).add_params(case).properties(
-        width=520, height=alt.Step(34),
+        width=520, height=alt.Step(40),
         title=alt.Title("Cases of synergy and strain, event by event", subtitle=subtitle),
         description=_timeline_description(table, start_case, annotations))

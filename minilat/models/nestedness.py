@@ -53,6 +53,20 @@ def outside(inner: Collection[str], outer: Collection[str]) -> tuple[str, ...]:
     return tuple(sorted(set(inner) - set(outer)))
 
 
+def complete_forums(forums: pd.DataFrame, kind: str) -> list[str]:
+    """forum_ids of one kind whose members the dataset records completely, oldest first.
+
+    Only complete records can show nesting: a partial record would leave members out and
+    understate the share inside (or hide the members outside).
+    """
+    missing = [c for c in ("forum_id", "kind", "membership_coverage", "founded_year")
+               if c not in forums.columns]
+    if missing:
+        raise ValueError(f"forums table lacks column(s) {', '.join(missing)}")
+    chosen = forums[(forums["kind"] == kind) & (forums["membership_coverage"] == "complete")]
+    return chosen.sort_values(["founded_year", "forum_id"], kind="stable")["forum_id"].tolist()
+
+
 def _known(sets: Mapping[str, Collection[str]], forum_ids: Iterable[str], role: str,
            year: int) -> list[str]:
     chosen = list(dict.fromkeys(forum_ids))
