@@ -177,3 +177,10 @@ def test_ambiguous_name_is_an_error(data: Path) -> None:
     path.write_text(path.read_text().replace("G-7;G8;Group of Eight", "G-7;G8;QSD"))
     with pytest.raises(UnknownForumError, match="'QSD' is ambiguous: it names g7, quad"):
         forum("QSD", data)
+
+
+def test_exact_forum_id_wins_over_another_forums_abbreviation() -> None:
+    from minilat.dataset import forum_id
+
+    assert forum_id("coe") == "coe"
+    assert forum_id("Concert of Europe") == "concert_of_europe"

@@ -52,6 +52,7 @@ class NameIndex:
     exact: dict[str, set[str]]
     loose: dict[str, set[str]]
     names: dict[str, str]  # name as written → forum_id (for suggestions)
+    ids: frozenset[str]
 
     @classmethod
     def of(cls, table: pd.DataFrame) -> NameIndex:
@@ -63,7 +64,7 @@ class NameIndex:
                 exact.setdefault(_exact(name), set()).add(row["forum_id"])
                 loose.setdefault(_loose(name), set()).add(row["forum_id"])
                 names.setdefault(name, row["forum_id"])
-        return cls(exact, loose, names)
+        return cls(exact, loose, names, frozenset(table["forum_id"]))
 
 
 # The index of the last forums table seen; rebuilt when the loader returns a new table.
@@ -94,6 +95,10 @@ def forum_id(name_or_id: str, data_dir: PathLike = None) -> str:
         raise UnknownForumError(f"a forum is named by a non-empty string, not {name_or_id!r}")
     index_of = _name_index(data_dir)
     every_name = index_of.names
+    # An exact forum_id wins over other forums' abbreviations ("coe" is the Council of Europe's
+    # id, and also the Concert of Europe's abbreviation).
+    if name_or_id in index_of.ids:
+        return name_or_id
     for index, normalise in ((index_of.exact, _exact), (index_of.loose, _loose)):
         ids = sorted(index.get(normalise(name_or_id), ()))
         if len(ids) == 1:
