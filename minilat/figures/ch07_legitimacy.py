@@ -183,10 +183,10 @@ def left_out_chart(representation: pd.DataFrame, labels: Mapping[str, str],
                 scale=alt.Scale(domain=[0, 100])),
         order=alt.Order("side:N", sort="ascending"))
     bars = base.mark_bar(height=26).encode(
-        color=alt.Color("side:N", title="Member states of the forum",
+        color=alt.Color("side:N", title="Inside or outside the forum's member states",
                         scale=alt.Scale(domain=["inside", "outside"],
                                         range=[INSIDE_COLOUR, OUTSIDE_COLOUR]),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="top", titleLimit=400)),
         tooltip=[alt.Tooltip("forum:N", title="Forum"), alt.Tooltip("row:N", title="What"),
                  alt.Tooltip("side:N", title="Inside or outside"),
                  alt.Tooltip("share_pct:Q", title="Share (%)", format=".1f"),
@@ -200,7 +200,7 @@ def left_out_chart(representation: pd.DataFrame, labels: Mapping[str, str],
                         subtitle="Inside and outside a forum: the world's people, its least "
                                  "developed countries and its small island states"),
         description=_left_out_description(representation, labels, start),
-        height=alt.Step(40))
+        height=alt.Step(40), width=400)
 
 
 # --- 3. the inclusive-minilateral designer ----------------------------------------------------
@@ -299,24 +299,28 @@ def designer_chart(grid: pd.DataFrame, candidates: pd.DataFrame,
         yOffset=alt.YOffset("group:N", sort=groups),
         x=alt.X("pct:Q", title="Share of the world total held (%)",
                 scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("group:N", title="Group", sort=groups,
-                        scale=alt.Scale(domain=groups, range=list(GROUP_COLOURS.values())),
-                        legend=alt.Legend(orient="right")),
+        # no legend: the two lines of text above the bars name the groups in their colours
+        color=alt.Color("group:N", sort=groups, legend=None,
+                        scale=alt.Scale(domain=groups, range=list(GROUP_COLOURS.values()))),
         tooltip=[alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("metric_label:N", title="Share of"),
                  alt.Tooltip("pct:Q", title="Share (%)", format=".1f"),
                  alt.Tooltip("size:Q", title="Members (count)"),
                  alt.Tooltip("vulnerable:Q", title="LDC/SIDS members (count)")],
     ).properties(width=400, height=alt.Step(16))
-    headline = selected.transform_calculate(
+    lines = selected.transform_calculate(
         line="(datum.group == 'inclusive' ? 'Inclusive: ' : 'Critical mass: ') + datum.size + "
              "' members, ' + datum.vulnerable + ' LDC/SIDS'"
              " + (datum.group == 'inclusive' && datum.overlap > 0 ? ' (' + datum.overlap + "
              "' on two lists)' : '')",
-        row="datum.group == 'inclusive' ? 0 : 1").mark_text(
-        align="left", font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
-        x=alt.value(0), y=alt.Y("row:O", axis=None), text="line:N",
-    ).properties(width=400, height=36)
+        row="datum.group == 'inclusive' ? 0 : 1").encode(y=alt.Y("row:O", axis=None))
+    # a colour key in front of each line (the lines name the groups, so no legend)
+    keys = lines.mark_square(size=110, opacity=1).encode(
+        x=alt.value(6), color=alt.Color("group:N", legend=None, scale=alt.Scale(
+            domain=groups, range=list(GROUP_COLOURS.values()))))
+    texts = lines.mark_text(align="left", font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
+        x=alt.value(18), text="line:N")
+    headline = alt.layer(keys, texts).properties(width=400, height=36)
     left = alt.vconcat(headline, bars, spacing=4)  # the text sits right above the bars
     seated = " || ".join(f"(datum.list == '{name}' && datum.rank <= k_{name})"
                          for name in LISTS)
