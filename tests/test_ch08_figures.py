@@ -203,6 +203,9 @@ def test_nestedness_chart_text_axes_and_slider() -> None:
     assert "In 2002, 1 of the 2 are nested in at least one multilateral." in description
     assert "Not wholly inside the BU: Club (outside: Cland)." in description
     assert "Declared parents: SG inside BU: 100% of its members are members." in description
+    # the reference column is the one that holds most minilaterals whole, not the first one
+    other = nestedness_chart(cells, ["club", "sub"], ["far", "big"], 2002).to_dict()
+    assert "Not wholly inside the BU: Club (outside: Cland)." in other["description"]
     assert titles(spec, "x") == {"Multilateral"} and titles(spec, "y") == {"Minilateral"}
     assert titles(spec, "color") == {"Members inside (%)"}
     assert bound(spec)["year"]["bind"] == {"input": "range", "min": 2000, "max": 2002,

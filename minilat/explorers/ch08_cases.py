@@ -127,4 +127,5 @@ def twin_chart(start_case: str = "Climate", annotations: pd.DataFrame | None = N
                cases: Cases = CASES, data_dir: PathLike = None) -> alt.LayerChart:
     """The kernel-free twin: the case timeline with a dropdown, plus membership changes."""
     case_table, changes = case_tables(cases, data_dir)
-    return case_timeline_chart(case_table, start_case, annotations, changes)
+    return case_timeline_chart(case_table, start_case, annotations, changes,
+                               title="A case's events and members over time")

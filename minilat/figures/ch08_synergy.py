@@ -133,9 +133,13 @@ def _nested_description(cells: pd.DataFrame, year: int, multi_order: Sequence[st
     minis = sorted(set(now["mini_label"]))
     hosts = now[now["nested"]].groupby("mini_label")["multi_label"].apply(list)
     nested_somewhere = sorted(hosts.index)
-    first = multi_order[0]
-    first_label = now.loc[now["multilateral"] == first, "multi_label"]
-    first_label = first_label.iloc[0] if len(first_label) else first
+    # The reference column: the multilateral that holds the most minilaterals whole that year.
+    nested_counts = now[now["nested"]].groupby("multilateral").size()
+    present = [m for m in multi_order if m in set(now["multilateral"])]
+    if not present:
+        raise ValueError(f"no cell holds in {year}")
+    first = max(present, key=lambda m: (nested_counts.get(m, 0), -present.index(m)))
+    first_label = now.loc[now["multilateral"] == first, "multi_label"].iloc[0]
     not_in_first = now[(now["multilateral"] == first) & ~now["nested"]]
     missing_first = sorted(set(minis) - set(now.loc[now["multilateral"] == first, "mini_label"]))
     beyond = {label: [h for h in hosts.get(label, []) if h != first_label] for label in minis}
@@ -338,7 +342,9 @@ def _timeline_description(table: pd.DataFrame, start_case: str,
 
 def case_timeline_chart(table: pd.DataFrame, start_case: str,
                         annotations: pd.DataFrame | None = None,
-                        changes: pd.DataFrame | None = None) -> alt.LayerChart:
+                        changes: pd.DataFrame | None = None,
+                        title: str = "Cases of synergy and strain, event by event"
+                        ) -> alt.LayerChart:
     """Events of one case at a time (dropdown), by forum; kind legend click; tooltips.
 
     ``annotations`` (case, start, end, label) draws a bracket between two dates with its label
@@ -402,5 +408,5 @@ def case_timeline_chart(table: pd.DataFrame, start_case: str,
         else "")
     return alt.layer(*layers).add_params(case).properties(
         width=520, height=alt.Step(40),
-        title=alt.Title("Cases of synergy and strain, event by event", subtitle=subtitle),
+        title=alt.Title(title, subtitle=subtitle),
         description=_timeline_description(table, start_case, annotations))
