@@ -15,6 +15,7 @@ from minilat.models.inclusive_minilateral import (
     compare,
     critical_mass_group,
     dataset_rankings,
+    dataset_representation,
     design,
     design_grid,
     left_out,
@@ -175,3 +176,16 @@ def test_on_the_dataset() -> None:
         assert inclusive.population == pytest.approx(coverage(chosen.members, "population"))
         assert mass.co2 == pytest.approx(coverage(ranked.responsible[:chosen.size], "co2"))
     assert inclusive.vulnerable >= 3 and mass.co2 >= inclusive.co2
+
+
+def test_dataset_representation_matches_coverage() -> None:
+    table = dataset_representation().set_index("forum_id")
+    assert {"g20", "quad", "un"} <= set(table.index)
+    assert set(table["status"]) <= {"active", "dormant"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingDataWarning)
+        for fid in ("g20", "quad", "brics"):
+            for indicator in ("population", "gdp", "co2"):
+                assert table.at[fid, indicator] == pytest.approx(coverage(fid, indicator))
+    # every flagged LDC is a UN member state, so the UN leaves none out
+    assert table.at["un", "ldc"] == table.at["un", "ldc_total"]
