@@ -32,6 +32,7 @@ from grader.solutions import blank_notebook, solved_notebook  # noqa: E402
 from grader.source import load_exercise_set  # noqa: E402
 
 SOURCE = ROOT / "exercises" / "00-the-dataset.md"
+AUTO_QUESTIONS: list[Any] = []  # filled in main() from the exercise set
 # Share of each kind in a realistic batch (a stuck notebook or two per hundred).
 MIX = [("correct", 0.60), ("partly_wrong", 0.20), ("blank", 0.10), ("broken", 0.08),
        ("looping", 0.02)]
@@ -58,10 +59,10 @@ def make_submission(kind: str, number: int, solved: dict, blank: dict) -> bytes:
     tag = f"# student {number}"
     if kind == "correct":
         notebook = _append(solved, tag)
-    elif kind == "partly_wrong":
-        notebook = _with_answer(solved, "q1", f"n_minilateral = len(forum_table)  {tag}")
-        notebook = _with_answer(notebook, "q3", "founded_per_decade = forum_table[['founded_year"
-                                "']].rename(columns={'founded_year': 'decade'})")
+    elif kind == "partly_wrong":  # every other auto-graded answer replaced by a wrong value
+        notebook = solved
+        for question in AUTO_QUESTIONS[::2]:
+            notebook = _with_answer(notebook, question.id, f"{question.answer} = None  {tag}")
     elif kind == "blank":
         notebook = _append(blank, tag)
     elif kind == "broken":
@@ -118,11 +119,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--memory", type=int, default=1024)
     parser.add_argument("--naive", type=int, default=8, help="sample size for the naive way")
+    parser.add_argument("--exercise", type=Path, default=SOURCE, help="exercise source to use")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="grading-bench-"))
-    [released] = release([SOURCE], work / "release", seed=1)
-    exercise_set = load_exercise_set(SOURCE)
+    [released] = release([args.exercise], work / "release", seed=1)
+    exercise_set = load_exercise_set(args.exercise)
+    AUTO_QUESTIONS[:] = [q for q in exercise_set.questions if q.kind == "auto"]
     solved = solved_notebook(exercise_set, released.params)
     blank = blank_notebook(exercise_set, released.params)
     subs = work / "submissions"
@@ -148,6 +151,7 @@ def main() -> None:
     ours = wall / args.n
     sandbox = records[0].sandbox if records else {}
 
+    print(f"exercise set       {args.exercise.name}")
     print(f"submissions        {args.n}  ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
     print(f"statuses           {dict(statuses)}")
     print(f"limits             timeout {args.timeout:g} s, memory {args.memory} MB, "
