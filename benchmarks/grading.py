@@ -1,6 +1,6 @@
 """Grading speed: the course grader against the naive way (a fresh Jupyter kernel per notebook).
 
-    .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 2] [--timeout 2] [--naive 8]
+    .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 3] [--timeout 2] [--naive 8]
 
 Generates N realistic submissions of the pilot set (correct, partly wrong, blank, broken,
 looping), grades them with ``course grade``'s batch engine with every limit on, then runs a
@@ -115,7 +115,7 @@ def naive_seconds(paths: list[Path], timeout: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--memory", type=int, default=1024)
     parser.add_argument("--naive", type=int, default=8, help="sample size for the naive way")

@@ -6,6 +6,7 @@ Run ``course COMMAND --help`` for each command's options; instructors.md walks t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -83,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("bundle", type=Path)
     grade.add_argument("submissions", type=Path)
     grade.add_argument("--out", type=Path, required=True, help="gradebook CSV to write")
-    grade.add_argument("--workers", type=int, default=2)
+    grade.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                       help="grading processes (default: CPU cores + 1)")
     grade.add_argument("--timeout", type=float, default=20.0,
                        help="CPU seconds per notebook (the wall clock allows twice that)")
     grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
