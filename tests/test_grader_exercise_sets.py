@@ -68,44 +68,39 @@ def question_stub_lines(exercise_set) -> set[str]:  # type: ignore[no-untyped-de
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_blank_student_page_executes_cleanly(source: Path, tmp_path: Path) -> None:
-    """As the book build runs it: a Jupyter kernel, cwd = the page's folder, MINILAT_BUILD."""
+def test_student_page_and_solution_in_a_kernel(source: Path, tmp_path: Path) -> None:
+    """As the book build runs it (a Jupyter kernel, cwd = the page's folder, MINILAT_BUILD):
+    the blank page executes cleanly and every check says "not answered yet". Then, in the same
+    kernel, the solved notebook: check() agrees with the grader and passes every public test."""
+    import nbformat
     from myst_nb.core.read import read_myst_markdown_notebook
     from nbclient import NotebookClient
 
+    exercise_set = load_exercise_set(source)
     [page] = [p for p in write_student_pages(source.parent, tmp_path) if p.stem == source.stem]
-    notebook = read_myst_markdown_notebook(page.read_text())
+    blank = read_myst_markdown_notebook(page.read_text())
+    solved = nbformat.from_dict(solved_notebook(exercise_set, exercise_set.choose_params(None)))
+    client = NotebookClient(blank, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
     os.environ["MINILAT_BUILD"] = "site"
     try:
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+        with client.setup_kernel():
+            for index, cell in enumerate(blank.cells):
+                client.execute_cell(cell, index)
+            client.nb = solved
+            for index, cell in enumerate(solved.cells):
+                client.execute_cell(cell, index)
     finally:
         os.environ.pop("MINILAT_BUILD", None)
-    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.output_type == "error"]
-    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    exercise_set = load_exercise_set(source)
-    for question in exercise_set.questions:
-        if question.kind == "auto":
-            assert f"{question.id}: not answered yet" in printed
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_solved_notebook_passes_every_public_check_in_a_kernel(source: Path,
-                                                              tmp_path: Path) -> None:
-    """check() in a real kernel agrees with the grader: the solution passes every public test."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    exercise_set = load_exercise_set(source)
-    notebook = nbformat.from_dict(solved_notebook(exercise_set, exercise_set.choose_params(None)))
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.output_type == "error"]
-    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert "failed" not in printed and "refused" not in printed
-    for question in exercise_set.questions:
-        if question.kind == "auto" and question.public_tests:
-            assert f"{question.id}: all {len(question.public_tests)} public tests passed" in printed
+    auto = [q for q in exercise_set.questions if q.kind == "auto"]
+    printed_blank, printed_solved = (
+        "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                for o in c.get("outputs", []) if o.output_type == "stream")
+        for nb in (blank, solved)
+    )
+    for question in auto:
+        assert f"{question.id}: not answered yet" in printed_blank
+        if question.public_tests:
+            count = len(question.public_tests)
+            assert f"{question.id}: all {count} public tests passed" in printed_solved
+    assert "failed" not in printed_solved and "refused" not in printed_solved
