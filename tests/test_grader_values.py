@@ -151,3 +151,15 @@ def test_check_uses_the_callers_namespace(tmp_path: Path,
     namespace = {"check": checks.check}
     exec("n_rows = 4\ncheck('q1')", namespace)
     assert "q1: all 1 public tests passed" in capsys.readouterr().out
+
+
+def test_dataframe_dtypes_survive_the_trip() -> None:
+    frame = pd.DataFrame({
+        "forum": pd.array(["g7", None], dtype="string"),
+        "founded": pd.array([1975, None], dtype="Int64"),
+        "kind": pd.Categorical(["minilateral", "multilateral"]),
+        "when": pd.to_datetime(["1975-11-15", "2007-05-25"]),
+    })
+    rebuilt = round_trip(frame)
+    assert rebuilt.dtypes.to_dict() == frame.dtypes.to_dict()
+    pd.testing.assert_frame_equal(rebuilt, frame)
