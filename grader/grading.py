@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.bundle import Bundle
+from grader.bundle import Bundle, load_bundle
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
 from grader.sandbox.client import RunnerError, get_runner, reset_runner
 from grader.submission import InvalidSubmission, read_submission
@@ -135,9 +135,13 @@ def hidden_paths(bundle: Bundle, submission_path: Path, limits: Limits) -> list[
     return list(unique)
 
 
-def grade_submission(bundle: Bundle, submission_path: Path, limits: Limits) -> ResultRecord:
+def grade_submission(bundle: Bundle | Path, submission_path: Path,
+                     limits: Limits | None = None) -> ResultRecord:
     """Grade one notebook. Never raises for anything a submission can do."""
     started = time.monotonic()
+    if not isinstance(bundle, Bundle):
+        bundle = load_bundle(Path(bundle))
+    limits = limits or Limits()
     student = submission_path.stem
     try:
         submission = read_submission(submission_path)
