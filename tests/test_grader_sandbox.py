@@ -533,3 +533,17 @@ def test_limits_only_mode_still_grades_and_stops_loops(tiny: Tiny,
     assert (solved.status, solved.score) == ("graded", full_marks(tiny))
     assert looping.status == "timeout"
     assert rigged.score == full_marks(tiny) - 3
+
+
+def test_folders_kept_under_tmp_are_the_outermost_strictly_inside(tmp_path) -> None:
+    from grader.sandbox.isolation import _paths_under
+
+    repo = tmp_path / "checkout"
+    (repo / "data").mkdir(parents=True)
+    (repo / ".venv" / "lib").mkdir(parents=True)
+    outside = tmp_path.parent / "elsewhere-not-created"
+    kept = _paths_under(
+        str(tmp_path), [str(repo / "data"), str(repo), str(repo / ".venv" / "lib"), str(outside)]
+    )
+    assert kept == [str(repo.resolve())], "nested folders collapse into their outermost one"
+    assert _paths_under(str(tmp_path), [str(tmp_path)]) == [], "never the temporary folder itself"

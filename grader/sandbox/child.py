@@ -112,7 +112,8 @@ def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any], fd: int) -
 
 def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
                namespaces_ok: bool, scratch: str | None,
-               expose: dict[str, list[str]] | None = None) -> None:
+               expose: dict[str, list[str]] | None = None,
+               keep: list[str] | None = None) -> None:
     """Entry point in the forked child. Never returns."""
     clock = [time.perf_counter()]
     try:
@@ -122,7 +123,7 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         root = isolation.is_linux_root()
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
-            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose)
+            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose, keep)
             scratch = isolation.SCRATCH
             os.mkdir(scratch, 0o700)
         if scratch is None:

@@ -109,8 +109,14 @@ def _expose(plan: dict[str, list[str]]) -> None:
 
 
 def new_namespaces(hide: list[str], scratch_mb: int,
-                   expose: dict[str, list[str]] | None = None) -> None:
-    """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only)."""
+                   expose: dict[str, list[str]] | None = None,
+                   keep: list[str] | None = None) -> None:
+    """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only).
+
+    `keep` lists folders the child must still read (Python's sys.path, the course data): when
+    one lies under a temporary folder — a checkout in /tmp, as CI may use — it is bound back
+    into the private tmpfs, with the hidden paths beneath it still hidden.
+    """
     unshare(CLONE_NEWNS | CLONE_NEWNET)
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     _expose(expose or {})
@@ -121,8 +127,22 @@ def new_namespaces(hide: list[str], scratch_mb: int,
             mount("/dev/null", path, None, MS_BIND, None)
     for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(tmp):
+            kept = _paths_under(tmp, keep or [])
+            handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in kept]
             size = f"size={scratch_mb}m,mode=1777"
             mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size)
+            for path, handle in handles:
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC, None)
+                os.close(handle)
+
+
+def _paths_under(folder: str, paths: list[str]) -> list[str]:
+    """The outermost existing folders of `paths` that lie inside `folder`."""
+    prefix = os.path.realpath(folder) + os.sep
+    inside = sorted({os.path.realpath(p) for p in paths if os.path.isdir(p)})
+    inside = [p for p in inside if p.startswith(prefix)]
+    return [p for p in inside if not any(p != q and p.startswith(q + os.sep) for q in inside)]
 
 
 def set_limits(cpu_seconds: float, memory_bytes: int | None, processes: int,

@@ -118,6 +118,15 @@ def warm_up() -> None:
         encode(value)
 
 
+def _data_dirs() -> list[str]:
+    """The course data folder, which student code reads through `minilat.dataset`."""
+    try:
+        from minilat.dataset.schema import resolve_data_dir
+    except ImportError:
+        return []
+    return [str(resolve_data_dir())]
+
+
 def _noop(*_args: Any, **_kwargs: Any) -> None:
     """check() while grading: the grader runs the tests itself."""
 
@@ -129,6 +138,7 @@ class Runner:
         self.templates: dict[str, dict[str, Any]] = {}
         # Python must stay importable for the unprivileged child (lazy imports, codecs).
         self.expose = isolation.exposure_plan(sys.path) if self.root else {}
+        self.keep = [*sys.path, *_data_dirs()]
 
     def capabilities(self) -> dict[str, Any]:
         return {
@@ -166,7 +176,7 @@ class Runner:
         if pid == 0:
             os.close(read_fd)
             child_main(write_fd, request, template, self.namespace_problem == "", scratch,
-                       self.expose)
+                       self.expose, self.keep)
             os._exit(70)  # child_main never returns
         os.close(write_fd)
         try:
