@@ -43,7 +43,7 @@ def stock_build_seconds() -> float:
         return timed([str(BIN / "jupyter-book"), "build", "--all", str(copy)], cwd=copy)
 
 
-def page_figures() -> list[tuple[str, int, float | None]]:
+def page_figures(gzip: bool) -> list[tuple[str, int, float | None]]:
     from playwright.sync_api import sync_playwright
 
     from minilat.site import audit
@@ -51,7 +51,7 @@ def page_figures() -> list[tuple[str, int, float | None]]:
 
     pages = [f"{name}.html" for name in toc_page_names()]
     rows = []
-    with audit.serve(ROOT / "_build" / "html") as url, sync_playwright() as playwright:
+    with audit.serve(ROOT / "_build" / "html", gzip=gzip) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(audit.CHROMIUM), args=audit.CHROMIUM_FLAGS
         )
@@ -86,13 +86,22 @@ def main() -> None:
             f"stock serial jupyter-book --all:   {stock:7.1f} s  (clean build = {clean / stock:.0%} of it)"
         )
 
-    print("\ncold load per page (bytes over the wire, charts painted after the HTML arrived):")
-    worst = 0
-    for page_path, size, painted in page_figures():
-        worst = max(worst, size)
-        paint = f"{painted:6.0f} ms" if painted is not None else "   (no chart)"
-        print(f"  {page_path:55s} {size / 1e6:6.2f} MB  {paint}")
-    print(f"largest cold load: {worst / 1e6:.2f} MB")
+    print(
+        "\ncold load per page: bytes over the wire as `python -m http.server` sends them, and"
+        "\nwith gzip as a production server sends them; time until every chart is painted,"
+        "\nfrom the arrival of the HTML (local server, headless Chromium, cold cache):"
+    )
+    plain = page_figures(gzip=False)
+    compressed = page_figures(gzip=True)
+    print(f"  {'page':52s} {'plain':>8s} {'gzip':>8s} {'charts painted':>15s}")
+    for (page_path, size, painted), (_, gz_size, _) in zip(plain, compressed, strict=True):
+        paint = f"{painted:8.0f} ms" if painted is not None else "   (no chart)"
+        print(f"  {page_path:52s} {size / 1e6:6.2f} MB {gz_size / 1e6:6.2f} MB {paint:>15s}")
+    print(
+        f"largest cold load: {max(r[1] for r in plain) / 1e6:.2f} MB plain, "
+        f"{max(r[1] for r in compressed) / 1e6:.2f} MB gzip; slowest charts: "
+        f"{max((r[2] or 0) for r in plain):.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -34,10 +34,40 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".csv", ".map")
+
+
+class _GzipHandler(_QuietHandler):
+    """Like a typical production server: gzip text assets when the browser accepts it."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in COMPRESSIBLE):
+            super().do_GET()
+            return
+        import gzip
+
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port) and yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, gzip: bool = False) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) and yield its base URL.
+
+    `gzip=True` compresses text assets as nginx or a static host would; the default serves
+    files as they are, like `python -m http.server`.
+    """
+    handler_class = _GzipHandler if gzip else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -98,7 +128,7 @@ def open_page(
         page.wait_for_function(
             "document.documentElement.dataset.minilatCharts === 'done'", timeout=timeout_ms
         )
-        load.charts_painted_ms = page.evaluate("performance.now()")
+        load.charts_painted_ms = page.evaluate("window.minilatChartsPaintedAt")
     page.wait_for_timeout(150)  # late console errors from theme scripts
     return page, load
 
@@ -203,9 +233,7 @@ def toggle_problems(page: Any) -> list[str]:
         # ids made from paths contain "/", which a CSS id selector cannot hold: match the attribute.
         content = page.locator(f'[id="{target}"]')
         if target and content.count():
-            hidden = content.first.evaluate(
-                "el => el.classList.contains('toggle-hidden')"
-            )
+            hidden = content.first.evaluate("el => el.classList.contains('toggle-hidden')")
             if hidden:
                 problems.append(f"toggle {target} stayed hidden after a click")
     return problems

@@ -113,6 +113,8 @@ def _failed_cell_index(notebook_path: Path, traceback: str) -> int | None:
 
 
 INPUT_DIRS = ("data", "minilat", "grader")
+# Site assets (JS, CSS, templates) change the pages, not what the notebooks compute.
+INPUT_SKIP_SUFFIXES = (".js", ".css", ".svg", ".html")
 
 
 def inputs_fingerprint(root: Path = ROOT) -> str:
@@ -126,7 +128,11 @@ def inputs_fingerprint(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for folder in INPUT_DIRS:
         for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and not (folder != "data" and path.suffix in INPUT_SKIP_SUFFIXES)
+            ):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -6,6 +6,8 @@
 - Adds the course's chart loader and stylesheet.
 - Writes each notebook page as a clean `.ipynb` beside its source, so the theme's download
   menu offers students a notebook they can run (the MyST `.md` source needs jupytext).
+- Drops the theme's 1.5 MB fontawesome.js (`templates/layout.html`); icons come from the
+  webfont in the theme's stylesheet.
 - Removes the thebe loader: Jupyter Book always loads sphinx-thebe, which declares a CDN URL
   for thebe on every page (twice on some, a console error); this course has no live-code button.
 """
@@ -20,6 +22,7 @@ from sphinx.application import Sphinx
 from minilat.site import vendor
 
 ASSETS_DIR = Path(__file__).parent / "assets"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 CHART_MARKER = 'class="minilat-chart"'
 
 
@@ -59,8 +62,8 @@ def _add_page_assets(
     _offer_notebook_download(app, pagename, context)
     _fix_citation_list_roles(context)
     if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(app.env.minilat_bundle_name, priority=500, type="module")  # type: ignore[attr-defined]
-        app.add_js_file("minilat-charts.js", priority=501, type="module")
+        app.add_js_file(app.env.minilat_bundle_name, priority=100, type="module")  # type: ignore[attr-defined]
+        app.add_js_file("minilat-charts.js", priority=101, type="module")
     _drop_thebe_and_duplicate_scripts(context)
 
 
@@ -96,7 +99,12 @@ def _drop_thebe_and_duplicate_scripts(context: dict[str, Any]) -> None:
     context["script_files"] = kept
 
 
+def _add_templates(app: Sphinx, config: Any) -> None:
+    config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _register_static_files)
     app.connect("html-page-context", _add_page_assets)
     app.add_css_file("minilat-charts.css")
