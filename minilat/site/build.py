@@ -166,10 +166,14 @@ def execute_notebooks(
         else:
             cache.add_nb_to_project(str(path))
     stale = {record.uri for record in cache.list_unexecuted()}
-    logger = logging.getLogger("minilat.build")
-    executor = load_executor("local-serial" if serial else "local-parallel", cache, logger=logger)
-    outcome = executor.run_and_cache(timeout=300, allow_errors=False)
-    failed = set(outcome.excepted) | set(outcome.errored)
+    failed: set[str] = set()
+    if stale:  # a process pool costs seconds to start: only when something must run
+        logger = logging.getLogger("minilat.build")
+        mode = "local-serial" if serial or len(stale) == 1 else "local-parallel"
+        outcome = load_executor(mode, cache, logger=logger).run_and_cache(
+            timeout=300, allow_errors=False
+        )
+        failed = set(outcome.excepted) | set(outcome.errored)
 
     results = []
     for path in paths:
