@@ -68,3 +68,18 @@ def test_changed_data_empties_the_execution_cache(tmp_path: Path) -> None:
     (tmp_path / "data" / "forums.csv").write_text("forum_id\ng7\ng20\n")
     assert build.clear_cache_if_inputs_changed(cache, tmp_path) is True
     assert not (cache / "marker").exists(), "changed data must empty the cache"
+
+
+def test_changed_site_assets_force_a_full_sphinx_pass(tmp_path: Path, monkeypatch) -> None:
+    assets = tmp_path / "minilat" / "site" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "charts.js").write_text("console.log(1)")
+    monkeypatch.setattr(build, "BUILD_DIR", tmp_path / "_build")
+    assert build.site_assets_changed(tmp_path) is True
+    assert build.site_assets_changed(tmp_path) is False
+    (assets / "charts.js").write_text("console.log(2)")
+    assert build.site_assets_changed(tmp_path) is True
+    # ...and a JS change alone never empties the notebook cache.
+    before = build.inputs_fingerprint(tmp_path)
+    (assets / "charts.js").write_text("console.log(3)")
+    assert build.inputs_fingerprint(tmp_path) == before

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -117,25 +118,43 @@ INPUT_DIRS = ("data", "minilat", "grader")
 INPUT_SKIP_SUFFIXES = (".js", ".css", ".svg", ".html")
 
 
+def _fingerprint(root: Path, folders: tuple[str, ...], keep: Callable[[Path, str], bool]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and keep(path, folder):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def inputs_fingerprint(root: Path = ROOT) -> str:
     """Hash of everything notebooks read besides their own code: the data and the library.
 
     jupyter-cache keys a notebook on its code cells only, so a changed CSV would otherwise leave
     stale figures in the cache.
     """
-    import hashlib
+    return _fingerprint(
+        root,
+        INPUT_DIRS,
+        lambda path, folder: folder == "data" or path.suffix not in INPUT_SKIP_SUFFIXES,
+    )
 
-    digest = hashlib.sha256()
-    for folder in INPUT_DIRS:
-        for path in sorted((root / folder).rglob("*")):
-            if (
-                path.is_file()
-                and "__pycache__" not in path.parts
-                and not (folder != "data" and path.suffix in INPUT_SKIP_SUFFIXES)
-            ):
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+
+def site_assets_changed(root: Path = ROOT) -> bool:
+    """True when the site's own JS, CSS or templates changed since the last build.
+
+    Sphinx re-copies static files and re-renders templates only when some page is out of date.
+    """
+    stamp = BUILD_DIR / "minilat-site-assets.sha256"
+    current = _fingerprint(root, ("minilat/site",), lambda path, _folder: True)
+    if stamp.is_file() and stamp.read_text().strip() == current:
+        return False
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+    return True
 
 
 def clear_cache_if_inputs_changed(cache_dir: Path = CACHE_DIR, root: Path = ROOT) -> bool:
@@ -251,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nEXECUTION FAILED: {failure.path}, {cell}\n{failure.traceback}", file=sys.stderr)
     if failures:
         return 1
-    status = run_sphinx(everything=inputs_changed)
+    status = run_sphinx(everything=inputs_changed or site_assets_changed())
     print(f"build finished in {time.perf_counter() - started:.1f} s (exit {status})")
     return status
 
