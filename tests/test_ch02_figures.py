@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from spec_tools import _walk
 
 from minilat.dataset import events, forums, member_count, memberships
 from minilat.dataset.fixture import write_fixture
@@ -153,12 +154,6 @@ def test_forum_sizes_use_latest_year(data: Path) -> None:
 
 # --- charts ---------------------------------------------------------------------------------
 
-def _walk(spec: Any) -> list[dict[str, Any]]:
-    found = [spec] if isinstance(spec, dict) else []
-    children = spec.values() if isinstance(spec, dict) else spec if isinstance(spec, list) else []
-    for child in children:
-        found += _walk(child)
-    return found
 
 
 def axis_titles(spec: dict[str, Any], channel: str) -> list[str]:

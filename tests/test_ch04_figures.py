@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from spec_tools import _walk, axis_titles
 
 from minilat.explorers.ch04_critical_mass import (
     build_panel,
@@ -34,19 +35,8 @@ from minilat.models.lowest_common_denominator import outcome_grid
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _walk(spec: Any) -> list[dict[str, Any]]:
-    found = [spec] if isinstance(spec, dict) else []
-    children = spec.values() if isinstance(spec, dict) else spec if isinstance(spec, list) else []
-    for child in children:
-        found += _walk(child)
-    return found
 
 
-def axis_titles(spec: dict[str, Any], channel: str) -> list[str]:
-    return [node["encoding"][channel]["title"] for node in _walk(spec)
-            if isinstance(node.get("encoding"), dict)
-            and isinstance(node["encoding"].get(channel), dict)
-            and node["encoding"][channel].get("title")]
 
 
 def bound_params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

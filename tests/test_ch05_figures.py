@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from spec_tools import _walk, axis_titles
 
 from minilat.explorers.ch05_quad import (
     build_panel,
@@ -29,21 +30,6 @@ from minilat.figures.ch05_informality import (
     survival_table,
 )
 from minilat.models.pledge_review import grid
-
-
-def _walk(spec: Any) -> list[dict[str, Any]]:
-    found = [spec] if isinstance(spec, dict) else []
-    children = spec.values() if isinstance(spec, dict) else spec if isinstance(spec, list) else []
-    for child in children:
-        found += _walk(child)
-    return found
-
-
-def axis_titles(spec: dict[str, Any], channel: str) -> list[str]:
-    return [node["encoding"][channel]["title"] for node in _walk(spec)
-            if isinstance(node.get("encoding"), dict)
-            and isinstance(node["encoding"].get(channel), dict)
-            and node["encoding"][channel].get("title")]
 
 
 def quantitative_titles(spec: dict[str, Any]) -> list[str]:

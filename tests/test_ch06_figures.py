@@ -4,7 +4,6 @@ change the rendered chart (vl-convert)."""
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from spec_tools import _walk, set_param
 
 from minilat.dataset import countries, forums, memberships
 from minilat.dataset.fixture import write_fixture
@@ -49,12 +49,6 @@ SPELLS = pd.DataFrame({
 })
 
 
-def _walk(spec: Any) -> list[dict[str, Any]]:
-    found = [spec] if isinstance(spec, dict) else []
-    children = spec.values() if isinstance(spec, dict) else spec if isinstance(spec, list) else []
-    for child in children:
-        found += _walk(child)
-    return found
 
 
 def titles(spec: dict[str, Any], channel: str) -> set[str]:
@@ -67,14 +61,6 @@ def titles(spec: dict[str, Any], channel: str) -> set[str]:
     return out
 
 
-def set_param(spec: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(spec)
-    hits = [p for node in _walk(changed) for p in node.get("params", [])
-            if isinstance(p, dict) and p.get("name") == name]
-    assert hits, f"no param {name!r}"
-    for param in hits:
-        param["value"] = value
-    return changed
 
 
 def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -3,12 +3,12 @@ titles, descriptions and axis titles, and that every bound input changes the ren
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from spec_tools import set_param
 
 from minilat.explorers.ch07_design import build_panel, summary_html
 from minilat.figures.ch07_legitimacy import (
@@ -70,14 +70,6 @@ def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if isinstance(p, dict) and "bind" in p}
 
 
-def set_param(spec: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(spec)
-    hits = [p for node in _walk(changed) for p in node.get("params", [])
-            if isinstance(p, dict) and p.get("name") == name]
-    assert hits, f"no param {name!r}"
-    for param in hits:
-        param["value"] = value
-    return changed
 
 
 def svg(spec: dict[str, Any]) -> str:
