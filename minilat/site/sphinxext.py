@@ -1,9 +1,10 @@
 """Sphinx extension: the site's offline chart assets and page fixes.
 
-- Writes the vega / vega-lite / vega-embed bundle from the pinned `vl-convert-python` package at
-  build time (never committed, never a CDN) under a versioned name, so a browser caches it once
-  for the whole site, and adds it only to pages that hold a chart.
-- Adds the course's chart loader and stylesheet.
+- Writes vega / vega-lite / vega-embed (from the pinned `vl-convert-python` package) and the
+  course's chart loader as one file at build time (never committed, never a CDN) under a
+  versioned name, so a browser caches it once for the whole site; adds it, as an async module,
+  only to pages that hold a chart.
+- Adds the course's chart stylesheet.
 - Writes each notebook page as a clean `.ipynb` beside its source, so the theme's download
   menu offers students a notebook they can run (the MyST `.md` source needs jupytext).
 - Drops the theme's 1.5 MB fontawesome.js (`templates/layout.html`); icons come from the
@@ -31,7 +32,7 @@ def _register_static_files(app: Sphinx) -> None:
         return
     vendor_dir = Path(app.outdir).parent / "minilat-static"
     app.config.html_static_path.extend([str(ASSETS_DIR), str(vendor_dir)])
-    app.env.minilat_bundle_name = vendor.write_vega_bundle(vendor_dir)  # type: ignore[attr-defined]
+    app.env.minilat_bundle_name = vendor.write_chart_bundle(vendor_dir)  # type: ignore[attr-defined]
 
 
 def _is_myst_notebook(path: Path) -> bool:
@@ -62,8 +63,8 @@ def _add_page_assets(
     _offer_notebook_download(app, pagename, context)
     _fix_citation_list_roles(context)
     if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(app.env.minilat_bundle_name, priority=100, type="module")  # type: ignore[attr-defined]
-        app.add_js_file("minilat-charts.js", priority=101, type="module")
+        bundle = app.env.minilat_bundle_name  # type: ignore[attr-defined]
+        app.add_js_file(bundle, priority=100, type="module", **{"async": "async"})
     _drop_thebe_and_duplicate_scripts(context)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import altair as alt
 import vl_convert
+
+LOADER = Path(__file__).parent / "js" / "minilat-charts.js"
 
 
 def vega_lite_minor_version() -> str:
@@ -13,21 +16,30 @@ def vega_lite_minor_version() -> str:
     return alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
 
-def bundle_file_name() -> str:
-    """Versioned name: a new pin gives a new URL, so browsers never run a stale cached bundle."""
-    return f"vega-bundle-vl{vega_lite_minor_version()}-vlc{vl_convert.__version__}.js"
+def bundle_file_name(loader_source: str) -> str:
+    """Versioned name: a new pin or a changed loader gives a new URL, so browsers never run a
+    stale cached copy."""
+    loader_hash = hashlib.sha256(loader_source.encode()).hexdigest()[:10]
+    return (
+        f"minilat-charts-vl{vega_lite_minor_version()}-vlc{vl_convert.__version__}"
+        f"-{loader_hash}.js"
+    )
 
 
-def write_vega_bundle(target_dir: Path) -> str:
-    """Write the vega + vega-lite + vega-embed bundle once per version; return its file name.
+def write_chart_bundle(target_dir: Path, loader: Path = LOADER) -> str:
+    """Write vega + vega-lite + vega-embed with the course's loader in one file; return its name.
 
-    The bundle assigns `window.vega`, `window.vegaLite` and `window.vegaEmbed`.
+    One file, loaded as an async module: the browser compiles it while it parses the page, and
+    the loader finds `vegaEmbed` in scope without a global.
     """
-    name = bundle_file_name()
+    source = loader.read_text(encoding="utf-8")
+    name = bundle_file_name(source)
     target = target_dir / name
     if not target.exists():
         target_dir.mkdir(parents=True, exist_ok=True)
-        bundle = vl_convert.javascript_bundle(vl_version=vega_lite_minor_version())
+        for stale in target_dir.glob("minilat-charts-*.js"):
+            stale.unlink()
+        bundle = vl_convert.javascript_bundle(snippet=source, vl_version=vega_lite_minor_version())
         tmp = target.with_suffix(".tmp")
         tmp.write_text(bundle, encoding="utf-8")
         tmp.replace(target)

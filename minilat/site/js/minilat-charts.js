@@ -1,5 +1,5 @@
-// Embeds every course chart on the page with the site's own vega bundle (loaded before this
-// module as a shared, cached file) and gives each chart and control an accessible name.
+// The course's chart loader. At build time it is bundled with vega, vega-lite and vega-embed
+// into one versioned file (`minilat.site.vendor`), where `vegaEmbed` is in scope.
 performance.mark("minilat-charts-start");
 const EMBED_OPTIONS = {
   renderer: "svg",
@@ -55,7 +55,7 @@ async function embedChart(figure) {
   const { title, description } = view.dataset;
   try {
     const spec = JSON.parse(specEl.textContent);
-    await window.vegaEmbed(view, spec, EMBED_OPTIONS);
+    await vegaEmbed(view, spec, EMBED_OPTIONS);
     describeGraphic(view, title, description);
     nameControls(view, title);
     nameActionsMenu(view, title);
