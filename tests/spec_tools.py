@@ -32,3 +32,27 @@ def axis_titles(spec: dict[str, Any], channel: str) -> list[str]:
             if isinstance(node.get("encoding"), dict)
             and isinstance(node["encoding"].get(channel), dict)
             and node["encoding"][channel].get("title")]
+
+
+def titles(spec: dict[str, Any], channel: str) -> set[str]:
+    """Titles of the encoded fields on `channel` anywhere in the spec."""
+    out = set()
+    for node in _walk(spec):
+        encoding = node.get("encoding")
+        enc = encoding.get(channel) if isinstance(encoding, dict) else None
+        if isinstance(enc, dict) and "field" in enc and enc.get("title"):
+            out.add(enc["title"])
+    return out
+
+
+def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The spec's parameters bound to an input, by name."""
+    return {p["name"]: p for node in _walk(spec) for p in node.get("params", [])
+            if isinstance(p, dict) and "bind" in p}
+
+
+def svg(spec: dict[str, Any]) -> str:
+    """The chart rendered to SVG by vl-convert (what a bound input must change)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec)

@@ -10,8 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import vl_convert as vlc
-from spec_tools import _walk
+from spec_tools import _walk, svg
 
 from minilat.dataset import events, forums, member_count, memberships
 from minilat.dataset.fixture import write_fixture
@@ -155,7 +154,6 @@ def test_forum_sizes_use_latest_year(data: Path) -> None:
 # --- charts ---------------------------------------------------------------------------------
 
 
-
 def axis_titles(spec: dict[str, Any], channel: str) -> list[str]:
     """Titles of every positional encoding of ``channel`` that has a field."""
     titles = []
@@ -175,10 +173,6 @@ def set_param(spec: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
     for param in hits:
         param["value"] = value
     return changed
-
-
-def svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec)
 
 
 @pytest.fixture(scope="module")

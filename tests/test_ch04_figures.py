@@ -3,7 +3,6 @@ change the rendered SVG (vl-convert), and the live panel reacting to its control
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import ipywidgets as widgets
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 from spec_tools import _walk, axis_titles
+from spec_tools import set_param as with_param
 
 from minilat.explorers.ch04_critical_mass import (
     build_panel,
@@ -35,24 +35,10 @@ from minilat.models.lowest_common_denominator import outcome_grid
 # --- helpers ---------------------------------------------------------------------------------
 
 
-
-
-
-
 def bound_params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for node in _walk(spec) for p in node.get("params", [])
             if isinstance(p, dict) and "bind" in p and isinstance(p["bind"], dict)
             and "input" in p["bind"]}
-
-
-def with_param(spec: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(spec)
-    hits = [p for node in _walk(changed) for p in node.get("params", [])
-            if isinstance(p, dict) and p.get("name") == name]
-    assert hits, f"no param {name!r}"
-    for param in hits:
-        param["value"] = value
-    return changed
 
 
 def check_text(spec: dict[str, Any]) -> None:

@@ -3,13 +3,13 @@ inputs and legend selections that change the rendered SVG (vl-convert), and the 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pandas as pd
 import pytest
 import vl_convert as vlc
 from spec_tools import _walk, axis_titles
+from spec_tools import set_param as with_param
 
 from minilat.explorers.ch05_quad import (
     build_panel,
@@ -47,16 +47,6 @@ def check_text(spec: dict[str, Any]) -> None:
     titles = quantitative_titles(spec)
     assert titles and all("(" in t for t in titles), \
         f"quantitative axis titles name their unit in brackets: {titles}"
-
-
-def with_param(spec: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
-    changed = copy.deepcopy(spec)
-    hits = [p for node in _walk(changed) for p in node.get("params", [])
-            if isinstance(p, dict) and p.get("name") == name]
-    assert hits, f"no param {name!r}"
-    for param in hits:
-        param["value"] = value
-    return changed
 
 
 def bound_inputs(spec: dict[str, Any]) -> set[str]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 import pytest
-import vl_convert as vlc
-from spec_tools import _walk, set_param
+from spec_tools import bound, set_param, svg, titles
 
 from minilat.dataset import countries, forums, memberships
 from minilat.dataset.fixture import write_fixture
@@ -47,29 +45,6 @@ SPELLS = pd.DataFrame({
     "joined": [2000, 2000, 2000, 2000, 2002, 2000, 2000, 2000, 2000],
     "left": [None] * 9,
 })
-
-
-
-
-def titles(spec: dict[str, Any], channel: str) -> set[str]:
-    out = set()
-    for node in _walk(spec):
-        encoding = node.get("encoding")
-        enc = encoding.get(channel) if isinstance(encoding, dict) else None
-        if isinstance(enc, dict) and "field" in enc and enc.get("title"):
-            out.add(enc["title"])
-    return out
-
-
-
-
-def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {p["name"]: p for node in _walk(spec) for p in node.get("params", [])
-            if isinstance(p, dict) and "bind" in p}
-
-
-def svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec)
 
 
 # --- tables ---------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import vl_convert as vlc
-from spec_tools import set_param
+from spec_tools import bound, set_param, svg
 
 from minilat.explorers.ch07_design import build_panel, summary_html
 from minilat.figures.ch07_legitimacy import (
@@ -63,17 +62,6 @@ def titles(spec: dict[str, Any], channel: str) -> set[str]:
     return {node["encoding"][channel]["title"] for node in _walk(spec)
             if isinstance(node.get("encoding"), dict) and channel in node["encoding"]
             and node["encoding"][channel].get("title")}
-
-
-def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {p["name"]: p for node in _walk(spec) for p in node.get("params", [])
-            if isinstance(p, dict) and "bind" in p}
-
-
-
-
-def svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec)
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 import pytest
-import vl_convert as vlc
-from spec_tools import _walk, set_param
+from spec_tools import _walk, bound, set_param, svg, titles
 
 from minilat.dataset.fixture import write_fixture
 from minilat.explorers.ch08_cases import (
@@ -63,29 +61,6 @@ EVENTS = pd.DataFrame({
 })
 TEST_CASES = {"Treaty": {"forums": ("big",), "events": ("e2",)},
               "Club": {"forums": ("club",), "events": ()}}
-
-
-
-
-def titles(spec: dict[str, Any], channel: str) -> set[str]:
-    out = set()
-    for node in _walk(spec):
-        encoding = node.get("encoding")
-        enc = encoding.get(channel) if isinstance(encoding, dict) else None
-        if isinstance(enc, dict) and "field" in enc and enc.get("title"):
-            out.add(enc["title"])
-    return out
-
-
-
-
-def bound(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {p["name"]: p for node in _walk(spec) for p in node.get("params", [])
-            if isinstance(p, dict) and "bind" in p}
-
-
-def svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec)
 
 
 # --- helpers and tables ---------------------------------------------------------------------
