@@ -2,7 +2,7 @@
 
 `setup()` is called once by `minilat.preamble`. On the built site (env `MINILAT_BUILD=site`) charts
 render through the offline renderer below: a placeholder element plus the chart's JSON spec, which
-`minilat-charts.js` embeds with the vega bundle served by the site itself (no CDN). In a live
+`minilat-charts.js` draws with the Vega bundle served by the site itself (no CDN). In a live
 notebook Altair's own renderer is kept, so charts behave as students expect in Jupyter.
 """
 
@@ -103,11 +103,16 @@ def _require_text(spec: dict[str, Any]) -> tuple[str, str]:
 
 
 def offline_html(spec: dict[str, Any]) -> str:
-    """HTML for one chart on the static site: a figure, its spec as JSON and its description."""
+    """HTML for one chart on the static site: a figure, its spec as JSON and its description.
+
+    The spec travels compiled to Vega, with unused columns dropped and tables as CSV
+    (`minilat.site.chart_payload`): the page then needs only the Vega runtime."""
+    from minilat.site.chart_payload import site_spec  # build-time only: needs vl-convert
+
     title, description = _require_text(spec)
     chart_id = f"minilat-chart-{uuid.uuid4().hex[:12]}"
     # `</` inside JSON would close the script element early.
-    spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    spec_json = json.dumps(site_spec(spec), separators=(",", ":")).replace("</", "<\\/")
     return (
         f'<figure class="minilat-chart" id="{chart_id}" data-spec-id="{chart_id}-spec">'
         f'<div class="minilat-chart-view" data-title="{html.escape(title)}" '

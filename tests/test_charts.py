@@ -21,9 +21,9 @@ def _chart(**properties: str) -> alt.Chart:
 def test_offline_html_embeds_spec_without_any_remote_script() -> None:
     spec = _chart(title="T", description="A </script><b>tricky</b> description").to_dict()
     html = charts.offline_html(spec)
-    # The only URL is the spec's `$schema` identifier, which vega-embed never fetches.
+    # The only URL is the compiled Vega spec's `$schema` identifier, which Vega never fetches.
     urls = re.findall(r"https?://[^\s\"'<>]+", html)
-    assert urls == [spec["$schema"]], urls
+    assert urls == ["https://vega.github.io/schema/vega/v6.json"], urls
     assert "<script src" not in html
     spec_json = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', html, re.S)
     assert spec_json is not None, "the spec must sit in its own JSON script element"

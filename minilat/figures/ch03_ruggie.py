@@ -210,8 +210,9 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
     chosen = alt.param(name="key_forum", value=start,
                        bind=alt.binding_select(options=ids, labels=names, name="Answer key for "))
     sheet = long[["forum_id", "name", "kind", "criterion", "score", "level", "why"]].copy()
-    # Vega draws a list of strings as lines, so long reasons wrap instead of running off.
-    sheet["label"] = [textwrap.wrap(f"{score} {level}: {why}", KEY_WRAP)
+    # Long reasons wrap at line breaks (the text mark's `lineBreak`) instead of running off; one
+    # string per row, not a list, keeps the table compact on the site (CSV).
+    sheet["label"] = ["\n".join(textwrap.wrap(f"{score} {level}: {why}", KEY_WRAP))
                       for score, level, why in zip(sheet["score"], sheet["level"], sheet["why"],
                                                    strict=True)]
     y = alt.Y("criterion:N", title="Ruggie's criterion", sort=list(CRITERIA.values()),
@@ -231,14 +232,15 @@ def coding_sheet_chart(forums: pd.DataFrame, start: str = "g20") -> alt.LayerCha
             fill=alt.condition(f"datum.score > {point}",
                                alt.Color("kind:N", scale=kind_colour_scale()),
                                alt.value("#ffffff")),
+            # The reason is written out beside the circles; the tooltip need not repeat it.
             tooltip=[alt.Tooltip("name:N", title="Forum"),
                      alt.Tooltip("criterion:N", title="Criterion"),
-                     alt.Tooltip("score:Q", title="Score"), alt.Tooltip("why:N", title="Why")],
+                     alt.Tooltip("score:Q", title="Score")],
         )
         for point in (0, 1)
     ]
     text = base.transform_calculate(position="1.7").mark_text(
-        align="left", fontSize=13, lineHeight=16, color="#1a1a1a").encode(
+        align="left", fontSize=13, lineHeight=16, lineBreak="\n", color="#1a1a1a").encode(
         x=alt.X("position:Q", scale=x_scale, title=x_title), y=y, text=alt.Text("label:N"))
     heading = base.transform_filter(alt.datum.criterion == list(CRITERIA.values())[0]).mark_text(
         align="left", x=4, y=-6, baseline="bottom", fontSize=13, color="#1a1a1a",

@@ -1,6 +1,6 @@
 """Sphinx extension: the site's offline chart assets and page fixes.
 
-- Writes vega / vega-lite / vega-embed (from the pinned `vl-convert-python` package) and the
+- Writes the Vega runtime (from the pinned `vl-convert-python` package) and the
   course's chart loader as one file at build time (never committed, never a CDN) under a
   versioned name, so a browser caches it once for the whole site; adds it, as an async module,
   only to pages that hold a chart.
@@ -9,18 +9,25 @@
   menu offers students a notebook they can run (the MyST `.md` source needs jupytext).
 - Drops the theme's 1.5 MB fontawesome.js (`templates/layout.html`); icons come from the
   webfont in the theme's stylesheet.
+- After the build, keeps only the Font Awesome icons the site uses, in the theme's CSS and in
+  its webfonts (`minilat.site.icons`): about 230 KB less on a cold load of any page.
+- Leaves Sphinx's search scripts and index to search.html (`templates/layout.html`).
 - Removes the thebe loader: Jupyter Book always loads sphinx-thebe, which declares a CDN URL
   for thebe on every page (twice on some, a console error); this course has no live-code button.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
-from minilat.site import vendor
+from minilat.site import icons, vendor
+
+logger = logging.getLogger(__name__)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -32,7 +39,12 @@ def _register_static_files(app: Sphinx) -> None:
         return
     vendor_dir = Path(app.outdir).parent / "minilat-static"
     app.config.html_static_path.extend([str(ASSETS_DIR), str(vendor_dir)])
-    app.env.minilat_bundle_name = vendor.write_chart_bundle(vendor_dir)  # type: ignore[attr-defined]
+    name = vendor.write_chart_bundle(vendor_dir)
+    app.env.minilat_bundle_name = name  # type: ignore[attr-defined]
+    # Sphinx copies static files but never deletes them: drop bundles of earlier builds.
+    for stale in (Path(app.outdir) / "_static").glob("minilat-charts-*.js"):
+        if stale.name != name:
+            stale.unlink()
 
 
 def _is_myst_notebook(path: Path) -> bool:
@@ -66,6 +78,7 @@ def _add_page_assets(
         bundle = app.env.minilat_bundle_name  # type: ignore[attr-defined]
         app.add_js_file(bundle, priority=100, type="module", **{"async": "async"})
     _drop_thebe_and_duplicate_scripts(context)
+    _drop_unused_design_assets(context)
 
 
 def _fix_citation_list_roles(context: dict[str, Any]) -> None:
@@ -74,6 +87,28 @@ def _fix_citation_list_roles(context: dict[str, Any]) -> None:
     body = context.get("body", "")
     if 'class="citation-list"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+SPHINX_DESIGN_CLASS = re.compile(r'class="(?:[^"]*\s)?sd-')
+
+
+def _filename(asset: Any) -> str:
+    return str(getattr(asset, "filename", asset) or "")
+
+
+def _drop_unused_design_assets(context: dict[str, Any]) -> None:
+    """sphinx-design's stylesheet and tab script (63 KB) only on pages that use its components;
+    thebe's stylesheet nowhere (the course has no live-code button)."""
+    uses_design = SPHINX_DESIGN_CLASS.search(context.get("body", "")) is not None
+    css = context.get("css_files") or []
+    context["css_files"] = [
+        f for f in css
+        if "sphinx-thebe" not in _filename(f)
+        and (uses_design or "sphinx-design" not in _filename(f))
+    ]
+    if not uses_design:
+        scripts = context.get("script_files") or []
+        context["script_files"] = [s for s in scripts if "design-tabs" not in _filename(s)]
 
 
 def _is_thebe(script: Any) -> bool:
@@ -104,9 +139,21 @@ def _add_templates(app: Sphinx, config: Any) -> None:
     config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]
 
 
+def _prune_icons(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        report = icons.prune_site_icons(Path(app.outdir))
+        if report is not None:
+            logger.info(
+                "minilat: kept %d of %d icon rules; theme CSS %d -> %d bytes, webfonts %d -> %d",
+                report.rules_kept, report.rules_before, report.css_bytes_before,
+                report.css_bytes_after, report.font_bytes_before, report.font_bytes_after,
+            )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _register_static_files)
     app.connect("html-page-context", _add_page_assets)
+    app.connect("build-finished", _prune_icons)
     app.add_css_file("minilat-charts.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

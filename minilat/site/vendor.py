@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import altair as alt
@@ -16,23 +17,33 @@ def vega_lite_minor_version() -> str:
     return alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
 
+def vega_module_specifier() -> str:
+    """The import specifier under which the pinned vl-convert carries the Vega runtime.
+
+    vl-convert's bundler resolves it from sources compiled into the package (no download); the
+    address never reaches the site, only the code behind it."""
+    return f"https://cdn.jsdelivr.net/npm/vega@{vl_convert.get_vega_version()}/+esm"
+
+
+def loader_snippet(loader: Path = LOADER) -> str:
+    return loader.read_text(encoding="utf-8").replace('"VEGA_MODULE"', json.dumps(vega_module_specifier()))
+
+
 def bundle_file_name(loader_source: str) -> str:
     """Versioned name: a new pin or a changed loader gives a new URL, so browsers never run a
     stale cached copy."""
     loader_hash = hashlib.sha256(loader_source.encode()).hexdigest()[:10]
-    return (
-        f"minilat-charts-vl{vega_lite_minor_version()}-vlc{vl_convert.__version__}"
-        f"-{loader_hash}.js"
-    )
+    return f"minilat-charts-vega{vl_convert.get_vega_version()}-{loader_hash}.js"
 
 
 def write_chart_bundle(target_dir: Path, loader: Path = LOADER) -> str:
-    """Write vega + vega-lite + vega-embed with the course's loader in one file; return its name.
+    """Write the Vega runtime with the course's loader in one file; return its name.
 
-    One file, loaded as an async module: the browser compiles it while it parses the page, and
-    the loader finds `vegaEmbed` in scope without a global.
+    One file, loaded as an async module: the browser compiles it while it parses the page.
+    Vega-Lite and vega-embed stay out: specs are compiled to Vega at build time
+    (`minilat.site.chart_payload`).
     """
-    source = loader.read_text(encoding="utf-8")
+    source = loader_snippet(loader)
     name = bundle_file_name(source)
     target = target_dir / name
     if not target.exists():
@@ -40,6 +51,8 @@ def write_chart_bundle(target_dir: Path, loader: Path = LOADER) -> str:
         for stale in target_dir.glob("minilat-charts-*.js"):
             stale.unlink()
         bundle = vl_convert.javascript_bundle(snippet=source, vl_version=vega_lite_minor_version())
+        if "cdn.jsdelivr.net" in bundle:
+            raise RuntimeError("the chart bundle still names a CDN address")
         tmp = target.with_suffix(".tmp")
         tmp.write_text(bundle, encoding="utf-8")
         tmp.replace(target)

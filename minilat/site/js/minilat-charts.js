@@ -1,10 +1,10 @@
-// The course's chart loader. At build time it is bundled with vega, vega-lite and vega-embed
-// into one versioned file (`minilat.site.vendor`), where `vegaEmbed` is in scope.
+// The course's chart loader. At build time it is bundled with the Vega runtime into one
+// versioned file (`minilat.site.vendor`); VEGA_MODULE is replaced by the module the pinned
+// vl-convert ships, resolved offline. Specs arrive already compiled to Vega (and their tables as
+// CSV) by `minilat.site.chart_payload`, so no Vega-Lite compiler or vega-embed is needed here.
+import { parse, View } from "VEGA_MODULE";
+
 performance.mark("minilat-charts-start");
-const EMBED_OPTIONS = {
-  renderer: "svg",
-  actions: { export: true, source: false, compiled: false, editor: false },
-};
 
 function nameControls(view, title) {
   // vega-bind wraps most inputs in a <label>, but radio groups and selects need explicit names.
@@ -41,12 +41,27 @@ function nameUnnamedMarks(view) {
   }
 }
 
-function nameActionsMenu(view, title) {
-  // vega-embed's "…" menu is a <details> whose <summary> holds only an icon.
-  const summary = view.querySelector("details > summary");
-  if (summary && !summary.getAttribute("aria-label")) {
-    summary.setAttribute("aria-label", `Export options for the chart "${title}"`);
+function addDownloadButtons(figure, view, title) {
+  // Save the chart as an image: plain buttons with their purpose in their text.
+  const bar = document.createElement("div");
+  bar.className = "minilat-chart-actions";
+  const slug = (figure.id || "chart").replace(/[^\w-]+/g, "-");
+  for (const [type, label] of [["svg", "SVG"], ["png", "PNG"]]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `Download ${label}`;
+    button.setAttribute("aria-label", `Download the chart "${title}" as ${label}`);
+    button.addEventListener("click", async () => {
+      const link = document.createElement("a");
+      link.href = await view.toImageURL(type, type === "png" ? 2 : 1);
+      link.download = `${slug}.${type}`;
+      link.click();
+    });
+    bar.append(button);
   }
+  // Inside the view: a chart wider than the column scrolls, and a scroll region needs something
+  // keyboard users can focus.
+  figure.querySelector(".minilat-chart-view").append(bar);
 }
 
 async function embedChart(figure) {
@@ -55,10 +70,11 @@ async function embedChart(figure) {
   const { title, description } = view.dataset;
   try {
     const spec = JSON.parse(specEl.textContent);
-    await vegaEmbed(view, spec, EMBED_OPTIONS);
+    const chart = new View(parse(spec), { renderer: "svg", container: view, hover: true });
+    await chart.runAsync();
     describeGraphic(view, title, description);
     nameControls(view, title);
-    nameActionsMenu(view, title);
+    addDownloadButtons(figure, chart, title);
     nameUnnamedMarks(view);
     new MutationObserver(() => nameUnnamedMarks(view)).observe(view, { childList: true, subtree: true });
     figure.dataset.rendered = "true";

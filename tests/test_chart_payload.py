@@ -1,0 +1,80 @@
+"""The compact site spec draws exactly what the chart's own Vega-Lite spec draws."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert as vlc
+
+from minilat.site import chart_payload
+from minilat.site.vendor import vega_lite_minor_version
+
+
+def _same_drawing(chart: alt.TopLevelMixin) -> dict:
+    """Render the chart from its Vega-Lite spec and from the site spec; they must match."""
+    spec = chart.to_dict()
+    site = chart_payload.site_spec(spec)
+    expected = vlc.vegalite_to_svg(spec, vl_version=vega_lite_minor_version())
+    assert vlc.vega_to_svg(site) == expected
+    return site
+
+
+def _tables(site: dict) -> list[dict]:
+    return [d for d in site["data"] if "values" in d]
+
+
+def test_typed_columns_travel_as_csv_and_draw_the_same() -> None:
+    frame = pd.DataFrame({
+        "forum": ["G7", 'The "Quad"', "BRICS, enlarged", "Line\nbreak"],
+        "year": [1975, 2007, 2009, 2024],
+        "share": [0.5, 0.125, None, 1e-7],
+        "member": [True, False, True, False],
+        "unused": ["a", "b", "c", "d"],
+    })
+    chart = alt.Chart(frame).mark_point().encode(
+        x="year:Q", y="share:Q", color="member:N", tooltip=["forum"]
+    )
+    site = _same_drawing(chart)
+    [table] = _tables(site)
+    assert table["format"] == {"type": "csv",
+                               "parse": {"year": "number", "share": "number",
+                                         "member": "boolean"}}
+    assert table["values"].splitlines()[0] == "forum,year,share,member", "unused column kept"
+    assert len(json.dumps(table)) < len(json.dumps(chart.to_dict()["datasets"]))
+
+
+def test_columns_named_only_in_expressions_are_kept() -> None:
+    frame = pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2], "level": ["low", "high", "high"]})
+    chart = alt.Chart(frame).mark_bar().encode(x="x:O", y="y:Q").transform_filter(
+        "datum.level == 'high'"
+    )
+    site = _same_drawing(chart)
+    assert "level" in _tables(site)[0]["values"].splitlines()[0]
+
+
+def test_bound_parameters_and_temporal_fields_draw_the_same() -> None:
+    frame = pd.DataFrame({"when": pd.to_datetime(["1999-01-01", "2008-11-15", "2019-06-30"]),
+                          "n": [20, 20, 19]})
+    cut = alt.param(name="cut", value=19, bind=alt.binding_range(min=0, max=25, name="cut"))
+    chart = alt.Chart(frame).mark_line().encode(x="when:T", y="n:Q").add_params(cut)\
+        .transform_filter(alt.datum.n >= cut)
+    _same_drawing(chart)
+
+
+@pytest.mark.parametrize("values", [
+    [{"a": [1, 2]}, {"a": [3]}],             # lists cannot be CSV cells
+    [{"a": "x"}, {"a": None}],                # null text would come back as ""
+    [{"a": "x"}, {"a": ""}],                  # and "" must stay ""
+    [{"a": 1}, {"b": 2}],                     # a missing key would come back as null
+    [{"a": float("inf")}],
+])
+def test_tables_csv_would_change_stay_json(values: list[dict]) -> None:
+    assert chart_payload.rows_as_csv(values) is None
+
+
+def test_whole_floats_are_written_as_integers() -> None:
+    text, parse = chart_payload.rows_as_csv([{"year": 1995.0, "x": 0.5}])
+    assert text == "year,x\n1995,0.5\n" and parse == {"year": "number", "x": "number"}
