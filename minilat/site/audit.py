@@ -95,9 +95,13 @@ class PageLoad:
 
 
 def open_page(
-    context: Any, base_url: str, page_path: str, timeout_ms: int = 15_000
+    context: Any, base_url: str, page_path: str, timeout_ms: int = 15_000,
+    block_offsite: bool = True,
 ) -> tuple[Any, PageLoad]:
-    """Open a page with every off-site request blocked and recorded; wait for charts to paint."""
+    """Open a page with every off-site request blocked and recorded; wait for charts to paint.
+
+    `block_offsite=False` (for timing) lets the browser load undisturbed: routing every request
+    through Playwright delays each one. Off-site requests are then recorded, not blocked."""
     page = context.new_page()
     load = PageLoad(url=base_url + page_path)
 
@@ -119,7 +123,14 @@ def open_page(
         if message.type == "error":
             load.console_errors.append(message.text)
 
-    page.route("**/*", route)
+    def on_request(request: Any) -> None:
+        if not (request.url.startswith(base_url) or request.url.startswith("data:")):
+            load.external_requests.append(request.url)
+
+    if block_offsite:
+        page.route("**/*", route)
+    else:
+        page.on("request", on_request)
     page.on("response", on_response)
     page.on("console", on_console)
     page.on("pageerror", lambda error: load.console_errors.append(f"uncaught: {error}"))

@@ -10,7 +10,9 @@
 - Drops the theme's 1.5 MB fontawesome.js (`templates/layout.html`); icons come from the
   webfont in the theme's stylesheet.
 - After the build, keeps only the Font Awesome icons the site uses, in the theme's CSS and in
-  its webfonts (`minilat.site.icons`): about 230 KB less on a cold load of any page.
+  its webfonts (`minilat.site.icons`), then drops every CSS rule no page can match
+  (`minilat.site.css_purge`): about 0.5 MB less on a cold load of any page, and a faster first
+  style pass.
 - Leaves Sphinx's search scripts and index to search.html (`templates/layout.html`).
 - Removes the thebe loader: Jupyter Book always loads sphinx-thebe, which declares a CDN URL
   for thebe on every page (twice on some, a console error); this course has no live-code button.
@@ -25,7 +27,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from minilat.site import icons, vendor
+from minilat.site import css_purge, icons, vendor
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +78,11 @@ def _add_page_assets(
     _fix_citation_list_roles(context)
     if CHART_MARKER in context.get("body", ""):
         bundle = app.env.minilat_bundle_name  # type: ignore[attr-defined]
-        app.add_js_file(bundle, priority=100, type="module", **{"async": "async"})
+        app.add_js_file(bundle, priority=100, type="module")
     _drop_thebe_and_duplicate_scripts(context)
     _drop_unused_design_assets(context)
+    if pagename != "search":  # search.html's inline script calls doctools' _ready at once
+        _defer_classic_scripts(context)
 
 
 def _fix_citation_list_roles(context: dict[str, Any]) -> None:
@@ -111,6 +115,20 @@ def _drop_unused_design_assets(context: dict[str, Any]) -> None:
         context["script_files"] = [s for s in scripts if "design-tabs" not in _filename(s)]
 
 
+def _defer_classic_scripts(context: dict[str, Any]) -> None:
+    """Sphinx's and its extensions' script files do their work on DOMContentLoaded; loaded
+    synchronously they still stop the HTML parser until every stylesheet is in. Deferred, they
+    keep their order and run after the course's chart module, which comes first in the head,
+    so charts start drawing sooner."""
+    for script in context.get("script_files") or []:
+        attributes = getattr(script, "attributes", None)
+        if not isinstance(attributes, dict) or not _filename(script):
+            continue  # inline scripts set globals the files read later; they stay as they are
+        if attributes.get("type", "text/javascript") == "text/javascript" \
+                and "async" not in attributes:
+            attributes["defer"] = "defer"
+
+
 def _is_thebe(script: Any) -> bool:
     filename = str(getattr(script, "filename", script) or "")
     body = str(getattr(script, "attributes", {}).get("body", ""))
@@ -139,21 +157,40 @@ def _add_templates(app: Sphinx, config: Any) -> None:
     config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]
 
 
-def _prune_icons(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
-        report = icons.prune_site_icons(Path(app.outdir))
-        if report is not None:
-            logger.info(
-                "minilat: kept %d of %d icon rules; theme CSS %d -> %d bytes, webfonts %d -> %d",
-                report.rules_kept, report.rules_before, report.css_bytes_before,
-                report.css_bytes_after, report.font_bytes_before, report.font_bytes_after,
-            )
+OWN_STYLESHEETS = {"minilat-charts.css"}
+
+
+def _slim_theme_assets(app: Sphinx, exception: Exception | None) -> None:
+    """After a good HTML build: keep only the icons and the CSS rules the site uses."""
+    if exception is not None or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    _prune_icons(site)
+    stylesheets = sorted(
+        str(path.relative_to(site)) for path in (site / "_static").rglob("*.css")
+        if path.name not in OWN_STYLESHEETS
+    )
+    sizes = css_purge.purge_site_css(site, stylesheets)
+    before = sum(b for b, _ in sizes.values())
+    after = sum(a for _, a in sizes.values())
+    logger.info("minilat: %d stylesheets purged of unused rules, %d -> %d bytes",
+                len(sizes), before, after)
+
+
+def _prune_icons(site: Path) -> None:
+    report = icons.prune_site_icons(site)
+    if report is not None:
+        logger.info(
+            "minilat: kept %d of %d icon rules; theme CSS %d -> %d bytes, webfonts %d -> %d",
+            report.rules_kept, report.rules_before, report.css_bytes_before,
+            report.css_bytes_after, report.font_bytes_before, report.font_bytes_after,
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _register_static_files)
     app.connect("html-page-context", _add_page_assets)
-    app.connect("build-finished", _prune_icons)
+    app.connect("build-finished", _slim_theme_assets)
     app.add_css_file("minilat-charts.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
