@@ -91,17 +91,21 @@ async function embedChart(figure) {
   }
 }
 
+function afterNextPaint() {
+  // A frame callback runs just before the browser paints; a task queued from it runs after.
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 async function embedAll() {
   const figures = document.querySelectorAll("figure.minilat-chart[data-spec-id]");
-  // One at a time, in page order: the first chart a reader sees is painted without waiting
-  // for the others to compile.
+  // One at a time, in page order, without yielding in between: the theme's own scripts run
+  // after the charts, not between them.
   for (const figure of figures) {
     await embedChart(figure);
-    if (window.minilatFirstChartPaintedAt === undefined) {
-      window.minilatFirstChartPaintedAt = performance.now();
-    }
   }
-  // Read by the browser tests and the page-load benchmark.
+  // Read by the browser tests and the page-load benchmark: the time the drawn charts reached
+  // the screen, not merely the DOM.
+  await afterNextPaint();
   window.minilatChartsPaintedAt = performance.now();
   document.documentElement.dataset.minilatCharts = "done";
 }
