@@ -41,6 +41,7 @@ class Limits:
         return {
             "wall_seconds": self.wall_seconds or 2 * self.timeout,
             "cpu_seconds": max(1, math.ceil(self.timeout)),  # RLIMIT_CPU counts whole seconds
+            "cpu_limit": self.timeout,  # the exact limit, watched by the runner
             "memory_mb": self.memory_mb,
             "processes": self.processes,
             "output_bytes": self.output_bytes,

@@ -83,3 +83,21 @@ def test_changed_site_assets_force_a_full_sphinx_pass(tmp_path: Path, monkeypatc
     before = build.inputs_fingerprint(tmp_path)
     (assets / "charts.js").write_text("console.log(3)")
     assert build.inputs_fingerprint(tmp_path) == before
+
+
+def test_a_build_after_a_clean_build_is_not_a_full_pass(monkeypatch) -> None:
+    """The first build (inputs changed) must still record the site assets' stamp; otherwise the
+    next, unchanged build would redo every page."""
+    passes: list[bool] = []
+    stamps = iter([True, False])  # assets: new on the first build, unchanged on the second
+    inputs = iter([True, False])
+    monkeypatch.setattr(build, "generate_exercise_pages", lambda: [])
+    monkeypatch.setattr(build, "toc_files", lambda: [])
+    monkeypatch.setattr(build, "execute_notebooks", lambda notebooks, serial=False: [])
+    monkeypatch.setattr(build, "write_report", lambda results: Path("report.json"))
+    monkeypatch.setattr(build, "clear_cache_if_inputs_changed", lambda: next(inputs))
+    monkeypatch.setattr(build, "site_assets_changed", lambda: next(stamps))
+    monkeypatch.setattr(build, "run_sphinx",
+                        lambda stock=False, everything=False: passes.append(everything) or 0)
+    assert build.main([]) == 0 and build.main([]) == 0
+    assert passes == [True, False]

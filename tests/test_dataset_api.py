@@ -184,3 +184,36 @@ def test_exact_forum_id_wins_over_another_forums_abbreviation() -> None:
 
     assert forum_id("coe") == "coe"
     assert forum_id("Concert of Europe") == "concert_of_europe"
+
+
+def _members_by_pandas(forum_id: str, year: int | None, roles: tuple[str, ...]) -> list[str]:
+    """The spell rule written with pandas on the whole table: the reference."""
+    from minilat.dataset.load import tables
+    from minilat.dataset.query import _in_year
+
+    spells = tables()["memberships"]
+    chosen = spells[(spells["forum_id"] == forum_id) & spells["role"].isin(roles)]
+    return sorted(set(chosen.loc[_in_year(chosen, year), "member"]))
+
+
+def _forums_by_pandas(code: str, year: int | None, roles: tuple[str, ...]) -> list[str]:
+    from minilat.dataset.load import tables
+    from minilat.dataset.query import _in_year
+
+    spells = tables()["memberships"]
+    chosen = spells[(spells["member"] == code) & spells["role"].isin(roles)]
+    return sorted(set(chosen.loc[_in_year(chosen, year), "forum_id"]))
+
+
+def test_indexed_lookups_agree_with_the_table_for_every_forum_member_and_year() -> None:
+    from minilat import dataset
+
+    forum_ids = list(dataset.forums()["forum_id"])
+    codes = list(dataset.tables()["memberships"]["member"].unique())
+    years = [None, 1945, 1946, 1975, 2000, 2014, 2026]
+    for roles in (("member",), ("member", "observer", "invited")):
+        for year in years:
+            for fid in forum_ids:
+                assert dataset.members(fid, year, roles) == _members_by_pandas(fid, year, roles), (fid, year)
+            for code in codes:
+                assert dataset.forums_of(code, year, roles) == _forums_by_pandas(code, year, roles), (code, year)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +110,23 @@ def test_loops_and_sleeps_time_out_and_grading_goes_on(tiny: Tiny, code: str) ->
     assert record.reason.endswith(f"in cell {len(tiny.solved['cells']) + 1}")
     assert ("more than 1 s of CPU time" in record.reason) != ("longer than 2 s" in record.reason)
     assert grade_cells(tiny, "after-loop", []).score == full_marks(tiny)
+
+
+def test_a_fractional_cpu_limit_is_kept(tiny: Tiny) -> None:
+    """RLIMIT_CPU counts whole seconds; the runner watches the exact limit itself."""
+    record = grade_cells(tiny, "half-second", ["while True:\n    pass"], Limits(timeout=0.5))
+    assert record.status == "timeout"
+    assert "more than 0.5 s of CPU time" in record.reason
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_cpu_time_of_a_process_is_read_from_proc() -> None:
+    before = isolation.cpu_seconds_of(os.getpid())
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert isolation.cpu_seconds_of(os.getpid()) >= before + 0.2
+    assert isolation.cpu_seconds_of(2**22 + 12345) == 0.0  # no such process
 
 
 # --- memory exhaustion ---------------------------------------------------------------------

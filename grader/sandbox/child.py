@@ -123,7 +123,9 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         root = isolation.is_linux_root()
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
-            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose, keep)
+            # The runner already left the network (see Runner): a new mount namespace suffices.
+            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose, keep,
+                                     network=False)
             scratch = isolation.SCRATCH
             os.mkdir(scratch, 0o700)
         if scratch is None:

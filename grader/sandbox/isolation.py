@@ -110,14 +110,18 @@ def _expose(plan: dict[str, list[str]]) -> None:
 
 def new_namespaces(hide: list[str], scratch_mb: int,
                    expose: dict[str, list[str]] | None = None,
-                   keep: list[str] | None = None) -> None:
+                   keep: list[str] | None = None, network: bool = True) -> None:
     """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only).
+
+    `network=False` keeps the caller's network namespace: the runner enters an empty one once
+    (`leave_network`) and its children inherit it, which spares creating and tearing down a
+    network namespace per submission.
 
     `keep` lists folders the child must still read (Python's sys.path, the course data): when
     one lies under a temporary folder — a checkout in /tmp, as CI may use — it is bound back
     into the private tmpfs, with the hidden paths beneath it still hidden.
     """
-    unshare(CLONE_NEWNS | CLONE_NEWNET)
+    unshare(CLONE_NEWNS | (CLONE_NEWNET if network else 0))
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     _expose(expose or {})
     for path in hide:
@@ -135,6 +139,12 @@ def new_namespaces(hide: list[str], scratch_mb: int,
                 os.makedirs(path, mode=0o755, exist_ok=True)
                 mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC, None)
                 os.close(handle)
+
+
+def leave_network() -> None:
+    """Move this process into a new, empty network namespace: no interface but a loopback
+    that is down, so neither it nor its children can reach any host."""
+    unshare(CLONE_NEWNET)
 
 
 def _paths_under(folder: str, paths: list[str]) -> list[str]:
@@ -179,6 +189,16 @@ def address_space_bytes() -> int | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU time of a live process (Linux /proc; 0.0 where unavailable, leaving
+    RLIMIT_CPU as the limit)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def processes_of(uid: int) -> list[int]:

@@ -134,6 +134,9 @@ def _noop(*_args: Any, **_kwargs: Any) -> None:
 class Runner:
     def __init__(self) -> None:
         self.namespace_problem = isolation.probe_namespaces()
+        if self.namespace_problem == "":
+            # Once for all children: they inherit this empty network namespace.
+            isolation.leave_network()
         self.root = isolation.is_linux_root()
         self.templates: dict[str, dict[str, Any]] = {}
         # Python must stay importable for the unprivileged child (lazy imports, codecs).
@@ -190,6 +193,8 @@ class Runner:
     def _collect(self, pid: int, read_fd: int, started: float,
                  limits: dict[str, Any]) -> dict[str, Any]:
         deadline = started + float(limits["wall_seconds"])
+        # RLIMIT_CPU counts whole seconds; the exact (fractional) limit is watched here.
+        cpu_limit = float(limits.get("cpu_limit", limits["cpu_seconds"]))
         max_bytes = int(limits["result_bytes"])
         pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
         buffer = bytearray()
@@ -209,6 +214,10 @@ class Runner:
                     break
             done_pid, status = os.waitpid(pid, os.WNOHANG)
             exited = done_pid == pid
+            if not exited and time.monotonic() - started >= cpu_limit / 2 \
+                    and isolation.cpu_seconds_of(pid) > cpu_limit:
+                stop = "cpu"
+                break
         if exited:
             buffer += self._drain(read_fd, max_bytes - len(buffer))
             if len(buffer) > max_bytes:
@@ -257,9 +266,10 @@ class Runner:
         if stop == "timeout":
             return {"status": "timeout", "reason": f"ran longer than "
                     f"{float(limits['wall_seconds']):g} s (wall clock){where}"}
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        if stop == "cpu" or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
+            cpu_limit = float(limits.get("cpu_limit", limits["cpu_seconds"]))
             return {"status": "timeout",
-                    "reason": f"used more than {limits['cpu_seconds']:g} s of CPU time{where}"}
+                    "reason": f"used more than {cpu_limit:g} s of CPU time{where}"}
         if stop == "too_big":
             return {"status": "error", "reason": "the submission sent more than "
                     f"{int(limits['result_bytes']) // 2**20} MB of answers{where}"}

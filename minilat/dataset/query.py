@@ -132,13 +132,63 @@ def _in_year(spells: pd.DataFrame, year: int | None) -> pd.Series:
     return (spells["joined"] <= year) & (spells["left"].isna() | (spells["left"] > year))
 
 
+Spell = tuple[str, str, str, int | None, int | None]  # forum_id, member, role, joined, left
+
+
+@dataclass(frozen=True)
+class SpellIndex:
+    """The membership spells as plain tuples, by forum and by member: `members()` and
+    `forums_of()` are called in loops (and once per graded notebook), where filtering the
+    1,500-row table with pandas cost milliseconds per call."""
+
+    by_forum: dict[str, list[Spell]]
+    by_member: dict[str, list[Spell]]
+
+    @classmethod
+    def of(cls, spells: pd.DataFrame) -> SpellIndex:
+        by_forum: dict[str, list[Spell]] = {}
+        by_member: dict[str, list[Spell]] = {}
+        columns = [spells[c].tolist() for c in ("forum_id", "member", "role", "joined", "left")]
+        for fid, member, role, joined, left in zip(*columns, strict=True):
+            spell = (str(fid), str(member), str(role), _year_or_none(joined), _year_or_none(left))
+            by_forum.setdefault(spell[0], []).append(spell)
+            by_member.setdefault(spell[1], []).append(spell)
+        return cls(by_forum, by_member)
+
+
+def _year_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+_spell_indexes: dict[int, tuple[pd.DataFrame, SpellIndex]] = {}
+
+
+def _spell_index(data_dir: PathLike) -> SpellIndex:
+    spells = tables(data_dir)["memberships"]
+    cached = _spell_indexes.get(id(spells))
+    if cached is None or cached[0] is not spells:  # a reloaded table gets a new index
+        if len(_spell_indexes) > 8:
+            _spell_indexes.clear()
+        cached = (spells, SpellIndex.of(spells))
+        _spell_indexes[id(spells)] = cached
+    return cached[1]
+
+
+def _counts_in(spell: Spell, year: int | None) -> bool:
+    """The spell rule of `_in_year`: joined ≤ year < left; ``None``: the spell is still open."""
+    joined, left = spell[3], spell[4]
+    if year is None:
+        return left is None
+    return joined is not None and joined <= year and (left is None or left > year)
+
+
 def members(forum: str, year: int | None = None,
             roles: str | Iterable[str] = ("member",), data_dir: PathLike = None) -> list[str]:
     """Sorted codes of the forum's members in ``year`` (``None``: its current members)."""
     fid = forum_id(forum, data_dir)
-    spells = tables(data_dir)["memberships"]
-    chosen = spells[(spells["forum_id"] == fid) & spells["role"].isin(_roles(roles))]
-    return sorted(set(chosen.loc[_in_year(chosen, year), "member"]))
+    wanted = set(_roles(roles))
+    spells = _spell_index(data_dir).by_forum.get(fid, [])
+    return sorted({s[1] for s in spells if s[2] in wanted and _counts_in(s, year)})
 
 
 def member_count(forum: str, year: int | None = None,
@@ -155,9 +205,9 @@ def forums_of(code: str, year: int | None = None, roles: str | Iterable[str] = (
         close = difflib.get_close_matches(code.upper(), list(known), n=3)
         raise KeyError(f"{code!r} is not a code of countries.csv"
                        + (f"; did you mean {', '.join(close)}?" if close else ""))
-    spells = tables(data_dir)["memberships"]
-    chosen = spells[(spells["member"] == code) & spells["role"].isin(_roles(roles))]
-    return sorted(set(chosen.loc[_in_year(chosen, year), "forum_id"]))
+    wanted = set(_roles(roles))
+    spells = _spell_index(data_dir).by_member.get(code, [])
+    return sorted({s[0] for s in spells if s[2] in wanted and _counts_in(s, year)})
 
 
 def alive_in(year: int, data_dir: PathLike = None) -> pd.DataFrame:

@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nEXECUTION FAILED: {failure.path}, {cell}\n{failure.traceback}", file=sys.stderr)
     if failures:
         return 1
-    status = run_sphinx(everything=inputs_changed or site_assets_changed())
+    assets_changed = site_assets_changed()  # always: it records the assets' stamp too
+    status = run_sphinx(everything=inputs_changed or assets_changed)
     print(f"build finished in {time.perf_counter() - started:.1f} s (exit {status})")
     return status
 
