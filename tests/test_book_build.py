@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import ROOT, BuildResult
@@ -66,3 +67,14 @@ def test_vega_bundle_is_one_shared_file_not_inlined(site_dir) -> None:
         assert bundles[0].name in html, f"{page.name} does not load the shared bundle"
         assert len(html) < bundles[0].stat().st_size, f"{page.name}: bundle inlined?"
         assert marker not in html, f"{page.name}: Vega source inlined?"
+
+
+def test_classic_scripts_are_deferred_except_on_the_search_page(site_dir) -> None:
+    """Deferred scripts let charts start sooner; search.html's inline script needs doctools at
+    once (a shared script object changed for one page once leaked into search.html)."""
+    doctools = re.compile(r'<script([^>]*)src="[^"]*doctools\.js')
+    chapter = (site_dir / "chapters" / "01-interdependence.html").read_text(encoding="utf-8")
+    search = (site_dir / "search.html").read_text(encoding="utf-8")
+    assert "defer" in doctools.search(chapter).group(1)
+    assert "defer" not in doctools.search(search).group(1)
+    assert "searchindex.js" in search and "searchindex.js" not in chapter

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.builders.html._assets import _JavaScript
 from sphinx.util import logging
 
 from minilat.site import css_purge, icons, vendor
@@ -119,14 +120,18 @@ def _defer_classic_scripts(context: dict[str, Any]) -> None:
     """Sphinx's and its extensions' script files do their work on DOMContentLoaded; loaded
     synchronously they still stop the HTML parser until every stylesheet is in. Deferred, they
     keep their order and run after the course's chart module, which comes first in the head,
-    so charts start drawing sooner."""
+    so charts start drawing sooner. New script objects: the builder shares its own across pages,
+    and search.html must keep the originals."""
+    deferred = []
     for script in context.get("script_files") or []:
         attributes = getattr(script, "attributes", None)
-        if not isinstance(attributes, dict) or not _filename(script):
-            continue  # inline scripts set globals the files read later; they stay as they are
-        if attributes.get("type", "text/javascript") == "text/javascript" \
-                and "async" not in attributes:
-            attributes["defer"] = "defer"
+        if (isinstance(attributes, dict) and _filename(script)  # inline scripts stay as they are
+                and attributes.get("type", "text/javascript") == "text/javascript"
+                and "async" not in attributes and "defer" not in attributes):
+            script = _JavaScript(script.filename, priority=script.priority,
+                                 **{**attributes, "defer": "defer"})
+        deferred.append(script)
+    context["script_files"] = deferred
 
 
 def _is_thebe(script: Any) -> bool:
