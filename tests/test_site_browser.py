@@ -56,6 +56,27 @@ def test_demo_page_has_a_chart_with_a_bound_control(context, site_url: str) -> N
     )
 
 
+def test_a_chart_downloads_as_svg_and_png_and_shows_tooltips(context, site_url: str) -> None:
+    """What vega-embed's menu and tooltips gave readers, the course loader gives too."""
+    page, _ = audit.open_page(context, site_url, "how-to-use.html")
+    figure = page.locator("figure.minilat-chart").first
+    for label, suffix, magic in (("SVG", ".svg", b"<svg"), ("PNG", ".png", b"\x89PNG")):
+        with page.expect_download() as download:
+            figure.get_by_role("button", name=f"as {label}").click()
+        path = download.value.path()
+        assert download.value.suggested_filename.endswith(suffix)
+        assert Path(path).read_bytes()[:8].startswith(magic)
+    # Vega's own tooltip handler writes the hovered mark's fields into the view's title.
+    view = figure.locator(".minilat-chart-view")
+    marks = figure.locator("svg.marks path, svg.marks rect, svg.marks circle")
+    assert marks.count() > 0
+    for index in range(min(marks.count(), 40)):
+        marks.nth(index).hover(force=True)
+        if view.get_attribute("title"):
+            break
+    assert view.get_attribute("title"), "no tooltip on any of the first marks"
+
+
 # --- the detectors themselves: each must catch the failure it exists for -------------------------
 
 CDN_PAGE = """<!doctype html><html lang="en"><head><title>cdn</title>
