@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
                        help="grading processes (default: CPU cores + 1)")
     grade.add_argument("--timeout", type=float, default=20.0,
-                       help="CPU seconds per notebook (the wall clock allows twice that)")
+                       help="CPU seconds per notebook, fractions allowed (the wall clock allows twice "
+                            "that)")
     grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
     grade.add_argument("--student", default=None, help="regrade this student only")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
