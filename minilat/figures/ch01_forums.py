@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from minilat.charts import KIND_COLOURS, kind_colour_scale
+from minilat.figures.tables import require_columns
 
 KINDS = tuple(KIND_COLOURS)  # ("multilateral", "minilateral")
 # Stacks put multilaterals at the bottom ("multilateral" sorts after "minilateral").
@@ -20,12 +21,6 @@ WIDTH = 460
 FORUM_COLUMNS = ("forum_id", "name", "abbreviation", "kind", "founded_year", "ended_year")
 
 
-def _require(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
 def short_name(row: pd.Series) -> str:
     """A forum's abbreviation when it has one (G20, BRICS), otherwise its name."""
     abbreviation = row.get("abbreviation")
@@ -33,7 +28,7 @@ def short_name(row: pd.Series) -> str:
 
 
 def _check_forums(forums: pd.DataFrame) -> pd.DataFrame:
-    _require(forums, FORUM_COLUMNS, "forums table")
+    require_columns(forums, FORUM_COLUMNS, "forums table")
     unknown = sorted(set(forums["kind"].dropna()) - set(KINDS))
     if unknown:
         raise ValueError(f"forums table: column 'kind' has unknown value(s) {unknown}; "
@@ -233,7 +228,7 @@ def alive_chart(forums: pd.DataFrame, last_year: int, first_year: int | None = N
 def step_points(counts: pd.DataFrame) -> pd.DataFrame:
     """Only the rows a stepped chart needs: each member's first and last year and the years in
     which any of its counts changes (every kind kept there, so the stack stays aligned)."""
-    _require(counts, ("member", "year", "forums"), "counts table")
+    require_columns(counts, ("member", "year", "forums"), "counts table")
     keys = [c for c in ("member", "kind") if c in counts.columns]
     table = counts.sort_values([*keys, "year"], ignore_index=True)
     changed = table.groupby(keys)["forums"].diff().fillna(1).ne(0)
@@ -249,7 +244,7 @@ def membership_chart(counts: pd.DataFrame, names: dict[str, str], start: str) ->
     ``counts`` is ``forum_counts(..., kinds=...)`` output (member, year, kind, forums);
     ``names`` maps member codes to display names; ``start`` is the state shown first.
     """
-    _require(counts, ("member", "year", "kind", "forums"), "counts table")
+    require_columns(counts, ("member", "year", "kind", "forums"), "counts table")
     missing = sorted(set(counts["member"]) - set(names))
     if missing:
         raise ValueError(f"names has no display name for {', '.join(missing)}")
@@ -300,7 +295,7 @@ def overlap_chart(overlap: pd.DataFrame) -> alt.Chart:
 
     ``overlap`` is ``overlap_by_year`` output (year, forums, pairs, overlapping, share).
     """
-    _require(overlap, ("year", "forums", "pairs", "overlapping", "share"), "overlap table")
+    require_columns(overlap, ("year", "forums", "pairs", "overlapping", "share"), "overlap table")
     long = overlap.melt(id_vars=["year", "forums", "share"], value_vars=["pairs", "overlapping"],
                         var_name="series", value_name="count")
     long["series"] = long["series"].map({"pairs": "all pairs of forums",

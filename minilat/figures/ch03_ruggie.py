@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from minilat.charts import KIND_COLOURS, kind_colour_scale
+from minilat.figures.tables import require_columns
 
 KINDS = tuple(KIND_COLOURS)  # ("multilateral", "minilateral")
 # The dataset's columns for Ruggie's criteria, in the order Ruggie gives them.
@@ -33,12 +34,6 @@ RULE_LABELS = {"specific": "Specific (tit-for-tat per pair)",
                "diffuse": "Diffuse (cooperate while the group does)"}
 
 
-def _require(table: pd.DataFrame, columns: tuple[str, ...] | list[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
 # ---------------------------------------------------------------- the dataset's coding
 
 def codings_long(forums: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +42,7 @@ def codings_long(forums: pd.DataFrame) -> pd.DataFrame:
     Forums not yet coded on a criterion (empty cell) are left out of that criterion; a score
     outside 0–2 is an error naming the row and column.
     """
-    _require(forums, FORUM_COLUMNS, "forums table")
+    require_columns(forums, FORUM_COLUMNS, "forums table")
     frames = []
     for column, label in CRITERIA.items():
         part = forums[["forum_id", "name", "kind", "formality", column, f"{column}_why"]]
@@ -280,8 +275,8 @@ def reciprocity_chart(paths: pd.DataFrame, values: pd.DataFrame, start_n: int = 
     on each round shaded behind. Bottom: the discounted average cooperation of both rules
     across every group size, the chosen N circled.
     """
-    _require(paths, ["rule", "n_states", "noise", "round", "cooperation"], "paths table")
-    _require(values, ["rule", "n_states", "noise", "patience", "value"], "values table")
+    require_columns(paths, ["rule", "n_states", "noise", "round", "cooperation"], "paths table")
+    require_columns(values, ["rule", "n_states", "noise", "patience", "value"], "values table")
     ns = sorted(int(n) for n in paths["n_states"].unique())
     eps = sorted(float(e) for e in paths["noise"].unique())
     deltas = sorted(float(d) for d in values["patience"].unique())

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from minilat.charts import FONT, HEIGHT, OKABE_ITO, WIDTH, kind_colour_scale
+from minilat.figures.tables import require_columns
 
 INDICATOR_LABELS: dict[str, str] = {"co2": "CO₂ emissions", "gdp": "GDP",
                                     "population": "population"}
@@ -23,12 +24,6 @@ FRONTIER_RANKS = 100  # countries drawn on the frontier (the 95 % targets need f
 COALITION_COLOUR = OKABE_ITO[2]
 FRONTIER_COLOUR = OKABE_ITO[0]
 MUTED = "#8c8c8c"
-
-
-def _require(table: pd.DataFrame, columns: set[str], what: str) -> None:
-    missing = sorted(columns - set(table.columns))
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {', '.join(missing)}")
 
 
 def _pct(share: float) -> str:
@@ -46,8 +41,8 @@ def member_list(codes: list[str], listed: int = LISTED) -> str:
 
 def calculator_table(grid: pd.DataFrame) -> pd.DataFrame:
     """The grid with percentages and the two lines of text the chart prints for a target."""
-    _require(grid, {"indicator", "target", "reachable", "size", "share", "members"},
-             "the critical-mass grid")
+    require_columns(grid, {"indicator", "target", "reachable", "size", "share", "members"},
+                    "the critical-mass grid")
     table = grid.copy()
     table["target_pct"] = (100 * table["target"].astype(float)).round().astype(int)
     lines, names = [], []
@@ -74,8 +69,8 @@ def frontier_table(ranking: pd.DataFrame, ranks: int = FRONTIER_RANKS) -> pd.Dat
     A country is in the smallest coalition for target t exactly when the countries ranked above
     it hold less than t (the greedy rule), so the chart can colour the coalition in the browser.
     """
-    _require(ranking, {"indicator", "rank", "code", "name", "share", "cumulative"},
-             "the ranking")
+    require_columns(ranking, {"indicator", "rank", "code", "name", "share", "cumulative"},
+                    "the ranking")
     table = ranking[ranking["rank"] <= ranks].copy()
     table["share_pct"] = 100 * table["share"]
     table["cumulative_pct"] = 100 * table["cumulative"]
@@ -86,7 +81,7 @@ def frontier_table(ranking: pd.DataFrame, ranks: int = FRONTIER_RANKS) -> pd.Dat
 
 def forum_points_table(forum_coverage: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """One point per (forum, indicator): its state members against the share they hold."""
-    _require(forum_coverage, {"forum_id", "indicator", "members", "state_members", "coverage",
+    require_columns(forum_coverage, {"forum_id", "indicator", "members", "state_members", "coverage",
                               "smallest"}, "the forum coverage table")
     table = forum_coverage.copy()
     table["forum"] = [FORUM_LABELS.get(f, f) for f in table["forum_id"]]
@@ -240,7 +235,7 @@ SERIES = {"provided": "Provided (the largest member pays)",
 
 def provision_table(grid: pd.DataFrame) -> pd.DataFrame:
     """Long form of the provision grid: one row per (crowding, n, series)."""
-    _require(grid, {"n", "crowding", "provided", "optimal"}, "the provision grid")
+    require_columns(grid, {"n", "crowding", "provided", "optimal"}, "the provision grid")
     long = grid.melt(id_vars=["n", "crowding"], value_vars=list(SERIES), var_name="series",
                      value_name="quantity")
     long["series"] = long["series"].map(SERIES)
@@ -304,8 +299,8 @@ def lcd_chart(grid: pd.DataFrame, reference_sizes: dict[str, int],
               start: str = "evenly spread") -> alt.LayerChart:
     """Expected ambition of the outcome against membership, by decision rule; a dropdown for
     how members' preferences are spread, and rules at the sizes of real forums."""
-    _require(grid, {"preferences", "rule", "n", "supporters", "ambition"},
-             "the outcome grid")
+    require_columns(grid, {"preferences", "rule", "n", "supporters", "ambition"},
+                    "the outcome grid")
     presets = list(dict.fromkeys(grid["preferences"]))
     if start not in presets:
         raise ValueError(f"start {start!r} is not one of the grid's preferences {presets}")

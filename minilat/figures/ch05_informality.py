@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from minilat.charts import FONT, OKABE_ITO, kind_colour_scale
+from minilat.figures.tables import require_columns
 from minilat.models.survival import forum_lifetimes, survival_at, survival_by_group
 
 FORMALITY_LABELS: dict[str, str] = {"formal_igo": "formal IGO", "treaty_regime": "treaty regime",
@@ -23,12 +24,6 @@ STATUS_ORDER = ["active", "dormant", "formalised", "superseded", "defunct"]
 STATUS_COLOURS = [OKABE_ITO[2], OKABE_ITO[4], OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[5]]
 LISTED = 8  # forums named in a tooltip before "+ k more"
 MUTED = "#8c8c8c"
-
-
-def _require(table: pd.DataFrame, columns: set[str], what: str) -> None:
-    missing = sorted(columns - set(table.columns))
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {', '.join(missing)}")
 
 
 def _label(row: pd.Series) -> str:
@@ -58,8 +53,8 @@ def survival_table(forums: pd.DataFrame, reference_year: int) -> pd.DataFrame:
     Percentages for the chart: ``survival_pct``; ``formality_label`` for the legend. Each curve
     ends with a row at its longest lifetime, so the step line runs to the last forum observed.
     """
-    _require(forums, {"forum_id", "formality", "founded_year", "ended_year", "status"},
-             "the forums table")
+    require_columns(forums, {"forum_id", "formality", "founded_year", "ended_year", "status"},
+                    "the forums table")
     tables = []
     for transformation_ends, rule in RULES.items():
         lifetimes = forum_lifetimes(forums, reference_year, transformation_ends)
@@ -97,7 +92,7 @@ def _survival_description(table: pd.DataFrame, at: int) -> str:
 
 def survival_chart(table: pd.DataFrame, at: int = 25) -> alt.LayerChart:
     """Kaplan-Meier curves by formality: a radio for the rule, legend click, at-risk tooltips."""
-    _require(table, {"rule", "formality_label", "n", "time", "at_risk", "events", "censored",
+    require_columns(table, {"rule", "formality_label", "n", "time", "at_risk", "events", "censored",
                      "survival_pct"}, "the survival table")
     labels = [FORMALITY_LABELS[f] for f in FORMALITY_LABELS
               if FORMALITY_LABELS[f] in set(table["formality_label"])]
@@ -133,7 +128,7 @@ def survival_chart(table: pd.DataFrame, at: int = 25) -> alt.LayerChart:
 
 def status_table(forums: pd.DataFrame) -> pd.DataFrame:
     """Forums per (kind, status) with the share of the kind and the forums' names."""
-    _require(forums, {"kind", "status", "abbreviation", "name"}, "the forums table")
+    require_columns(forums, {"kind", "status", "abbreviation", "name"}, "the forums table")
     table = forums.assign(label=forums.apply(_label, axis=1))
     rows = []
     for (kind, status), part in table.groupby(["kind", "status"], sort=True):
@@ -148,8 +143,8 @@ def status_table(forums: pd.DataFrame) -> pd.DataFrame:
 
 def status_chart(table: pd.DataFrame) -> alt.Chart:
     """Stacked bars: how many forums of each kind are active, dormant, formalised, … ."""
-    _require(table, {"kind", "status", "forums", "share_pct", "names", "order"},
-             "the status table")
+    require_columns(table, {"kind", "status", "forums", "share_pct", "names", "order"},
+                    "the status table")
     statuses = [s for s in STATUS_ORDER if s in set(table["status"])]
     colours = [STATUS_COLOURS[STATUS_ORDER.index(s)] for s in statuses]
     pick = alt.selection_point(fields=["status"], bind="legend")
@@ -186,7 +181,7 @@ def _disagreement_notes(disagreements: pd.DataFrame | None) -> dict[str, str]:
     """forum_id → "ended_year: 2002 in another source; …" for the years a timeline draws."""
     if disagreements is None or disagreements.empty:
         return {}
-    _require(disagreements, {"table", "key", "column", "value_alt"}, "the disagreements table")
+    require_columns(disagreements, {"table", "key", "column", "value_alt"}, "the disagreements table")
     years = disagreements[(disagreements["table"] == "forums")
                           & disagreements["column"].isin(["founded_year", "ended_year"])]
     notes: dict[str, list[str]] = {}
@@ -207,10 +202,10 @@ def formalised_table(forums: pd.DataFrame, events: pd.DataFrame, reference_year:
     informal phase, and every ``formalisation`` event of the forum itself. With the
     ``disagreements`` table, ``sources_differ`` notes where sources give another year.
     """
-    _require(forums, {"forum_id", "name", "abbreviation", "kind", "formality", "status",
+    require_columns(forums, {"forum_id", "name", "abbreviation", "kind", "formality", "status",
                       "founded_year", "ended_year", "ended_event", "predecessor_id"},
-             "the forums table")
-    _require(events, {"forum_id", "year", "kind", "title"}, "the events table")
+                    "the forums table")
+    require_columns(events, {"forum_id", "year", "kind", "title"}, "the events table")
     by_id = forums.set_index("forum_id", drop=False)
     successor_of = {row.predecessor_id: row.forum_id for row in forums.itertuples(index=False)
                     if pd.notna(row.predecessor_id)}
@@ -251,9 +246,9 @@ def formalised_table(forums: pd.DataFrame, events: pd.DataFrame, reference_year:
 
 def formalised_chart(phases: pd.DataFrame, steps: pd.DataFrame) -> alt.LayerChart:
     """A timeline: each informal phase as a bar, each formalisation step as a diamond."""
-    _require(phases, {"forum", "name", "kind", "start", "end", "years_informal", "became",
+    require_columns(phases, {"forum", "name", "kind", "start", "end", "years_informal", "became",
                       "still_informal", "sources_differ"}, "the phases table")
-    _require(steps, {"forum", "year", "what", "kind"}, "the steps table")
+    require_columns(steps, {"forum", "year", "what", "kind"}, "the steps table")
     order = phases.sort_values(["start", "forum"])["forum"].tolist()
     pick = alt.selection_point(fields=["kind"], bind="legend")
     y = alt.Y("forum:N", sort=order, title="Forum (in order of founding)")
@@ -318,8 +313,8 @@ def pledge_review_chart(paths: pd.DataFrame, lifetimes: pd.DataFrame, threshold:
                         start: tuple[float, float] = (0.1, 0.1)) -> alt.HConcatChart:
     """Two sliders (review strength, turnover) filter the grid: ambition and survival over
     time, beside a heatmap of mean lifetime over the whole grid with the chosen cell outlined."""
-    _require(paths, {"review", "turnover", "period", "alive_pct", "ambition"}, "the paths table")
-    _require(lifetimes, {"review", "turnover", "mean_lifetime", "survived_pct",
+    require_columns(paths, {"review", "turnover", "period", "alive_pct", "ambition"}, "the paths table")
+    require_columns(lifetimes, {"review", "turnover", "mean_lifetime", "survived_pct",
                          "final_ambition"}, "the lifetimes table")
     reviews = sorted(lifetimes["review"].unique().tolist())
     turnovers = sorted(lifetimes["turnover"].unique().tolist())

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from minilat.charts import KIND_COLOURS, kind_colour_scale
+from minilat.figures.tables import forum_labels, require_columns
 from minilat.models.overlap import (
     MemberSets,
     forum_network,
@@ -29,27 +30,9 @@ HEATMAP_SIDE = 500  # pixels: the matrix fits the text column with its labels
 HEATMAP_CELL_MAX = 18  # pixels per row and column when there are few forums
 
 
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
-def forum_labels(forums: pd.DataFrame) -> dict[str, str]:
-    """forum_id → a short unique label: the abbreviation (G20, BRICS), else the name."""
-    _require(forums, ("forum_id", "name", "abbreviation"), "forums table")
-    labels: dict[str, str] = {}
-    for row in forums.itertuples(index=False):
-        short = row.abbreviation if pd.notna(row.abbreviation) and row.abbreviation else row.name
-        labels[row.forum_id] = str(short)
-    counts = pd.Series(labels).value_counts()
-    return {fid: (f"{label} ({fid})" if counts[label] > 1 else label)
-            for fid, label in labels.items()}
-
-
 def complete_forums(forums: pd.DataFrame) -> list[str]:
     """The forum_ids whose membership the dataset records completely (membership_coverage)."""
-    _require(forums, ("forum_id", "membership_coverage"), "forums table")
+    require_columns(forums, ("forum_id", "membership_coverage"), "forums table")
     return sorted(forums.loc[forums["membership_coverage"] == "complete", "forum_id"])
 
 
@@ -166,7 +149,7 @@ def overlap_heatmap(cells: pd.DataFrame, order: Sequence[str], title: str, subti
     year. The diagonal (a forum with itself) is grey, so that a large forum's own size does not
     swamp the colour scale.
     """
-    _require(cells, ("year", "until", "forum_a", "forum_b", "label_a", "label_b", "members_a",
+    require_columns(cells, ("year", "until", "forum_a", "forum_b", "label_a", "label_b", "members_a",
                      "members_b", "shared", "jaccard", "names"), "heatmap cells")
     if cells.empty:
         raise ValueError("no heatmap cells: no forum has members in the years given")
@@ -254,7 +237,7 @@ def network_tables(sets: MemberSets, forums: pd.DataFrame, seed: int = 6,
     label, name, kind, members, x, y, degree and betweenness (over all links). Edges: forum_a,
     forum_b, label_a, label_b, shared, jaccard, x, y, x2, y2.
     """
-    _require(forums, ("forum_id", "name", "abbreviation", "kind"), "forums table")
+    require_columns(forums, ("forum_id", "name", "abbreviation", "kind"), "forums table")
     nonempty = {f: s for f, s in sets.items() if len(s)}
     if not nonempty:
         raise ValueError("no forum has members: nothing to draw")
@@ -304,9 +287,9 @@ def _network_description(nodes: pd.DataFrame, edges: pd.DataFrame, threshold: fl
 def network_chart(nodes: pd.DataFrame, edges: pd.DataFrame, threshold: float = 0.2,
                   step: float = 0.05) -> alt.LayerChart:
     """The forum network: fixed positions, links filtered by a Jaccard slider, hover details."""
-    _require(nodes, ("forum_id", "label", "name", "kind", "members", "x", "y", "degree",
+    require_columns(nodes, ("forum_id", "label", "name", "kind", "members", "x", "y", "degree",
                      "betweenness"), "network nodes")
-    _require(edges, ("forum_a", "forum_b", "label_a", "label_b", "shared", "jaccard", "x", "y",
+    require_columns(edges, ("forum_a", "forum_b", "label_a", "label_b", "shared", "jaccard", "x", "y",
                      "x2", "y2"), "network edges")
     if nodes.empty:
         raise ValueError("the network has no nodes")
@@ -400,8 +383,8 @@ def regime_complex_chart(table: pd.DataFrame, start_code: str, year: int) -> alt
     Rows are grouped: multilaterals first, then each forum under its most common issue area.
     The page carries only codes, short labels and areas; full forum names are looked up.
     """
-    _require(table, ("code", "country", "forum_id", "label", "name", "kind", "issue_area"),
-             "regime complex table")
+    require_columns(table, ("code", "country", "forum_id", "label", "name", "kind", "issue_area"),
+                    "regime complex table")
     countries = table.drop_duplicates("code").sort_values("country")
     if start_code not in set(countries["code"]):
         raise ValueError(f"start_code {start_code!r} is not a country of the table")

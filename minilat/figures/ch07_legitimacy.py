@@ -8,12 +8,13 @@ tooltips) and a text description computed from the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
 
 from minilat.charts import FONT, KIND_COLOURS, OKABE_ITO, kind_colour_scale
+from minilat.figures.tables import require_columns
 from minilat.models.inclusive_minilateral import LIST_LABELS, LISTS
 
 INDICATOR_LABELS: dict[str, str] = {"population": "population", "gdp": "GDP",
@@ -26,12 +27,6 @@ SEATED_COLOUR, UNSEATED_COLOUR = OKABE_ITO[2], "#c8c8c8"
 TEXT_COLOUR = "#1a1a1a"
 
 
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
 REPRESENTATION = ("forum_id", "kind", "members", "state_members", "co2", "population", "gdp",
                   "ldc", "sids", "ldc_total", "sids_total")
 
@@ -41,7 +36,7 @@ REPRESENTATION = ("forum_id", "kind", "members", "state_members", "co2", "popula
 def representation_table(representation: pd.DataFrame,
                          labels: Mapping[str, str]) -> pd.DataFrame:
     """Long form: one row per (forum, indicator), share in %, with a label for named forums."""
-    _require(representation, REPRESENTATION, "the representation table")
+    require_columns(representation, REPRESENTATION, "the representation table")
     long = representation.melt(id_vars=["forum_id", "kind", "members", "state_members"],
                                value_vars=list(INDICATOR_LABELS), var_name="indicator",
                                value_name="share")
@@ -125,7 +120,7 @@ def left_out_table(representation: pd.DataFrame, labels: Mapping[str, str]) -> p
 
     ``count`` is the number of states for the LDC and SIDS rows and empty for population.
     """
-    _require(representation, REPRESENTATION, "the representation table")
+    require_columns(representation, REPRESENTATION, "the representation table")
     rows = []
     for r in representation.itertuples(index=False):
         forum = labels.get(r.forum_id, r.forum_id)
@@ -218,7 +213,7 @@ def design_key(k_capable: int, k_responsible: int, k_vulnerable: int, k_max: int
 
 def designer_table(grid: pd.DataFrame) -> pd.DataFrame:
     """The grid in percentages, rounded, one row per (design, group), keyed by ``design``."""
-    _require(grid, ("k_capable", "k_responsible", "k_vulnerable", "size", "overlap", "group",
+    require_columns(grid, ("k_capable", "k_responsible", "k_vulnerable", "size", "overlap", "group",
                     "co2", "population", "gdp", "vulnerable"), "the design grid")
     k_max = int(grid[["k_capable", "k_responsible", "k_vulnerable"]].to_numpy().max())
     table = pd.DataFrame({
@@ -234,8 +229,8 @@ def designer_table(grid: pd.DataFrame) -> pd.DataFrame:
 
 def candidates_table(candidates: pd.DataFrame) -> pd.DataFrame:
     """Long form of the candidates: one row per (country, list it is ranked on)."""
-    _require(candidates, ("code", "name", *(f"rank_{name}" for name in LISTS)),
-             "the candidates table")
+    require_columns(candidates, ("code", "name", *(f"rank_{name}" for name in LISTS)),
+                    "the candidates table")
     long = candidates.melt(id_vars=["code", "name"],
                            value_vars=[f"rank_{name}" for name in LISTS],
                            var_name="list", value_name="rank").dropna(subset=["rank"])

@@ -9,12 +9,13 @@ nestedness numbers come from ``minilat.models.nestedness``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
 from minilat.charts import FONT, OKABE_ITO
+from minilat.figures.tables import forum_labels, require_columns
 
 NAMES_SHOWN = 8  # members named in a tooltip before "and N more"
 NO_FORUM = "(no forum)"  # the row label of an event with no forum_id
@@ -44,23 +45,6 @@ EVENT_SHAPES = dict(zip(EVENT_KIND_ORDER, (
     strict=True))  # kinds that share a colour get different shapes
 
 
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
-def forum_labels(forums: pd.DataFrame) -> dict[str, str]:
-    """forum_id → a short unique label: the abbreviation (G20, BRICS), else the name."""
-    _require(forums, ("forum_id", "name", "abbreviation"), "forums table")
-    labels = {row.forum_id: str(row.abbreviation if pd.notna(row.abbreviation)
-                                and row.abbreviation else row.name)
-              for row in forums.itertuples(index=False)}
-    counts = pd.Series(list(labels.values())).value_counts()
-    return {fid: f"{label} ({fid})" if counts[label] > 1 else label
-            for fid, label in labels.items()}
-
-
 def named(codes: Sequence[str], member_names: Mapping[str, str],
           shown: int = NAMES_SHOWN) -> str:
     """Member names, sorted, cut after ``shown`` with "… and N more"."""
@@ -82,9 +66,9 @@ def nestedness_cells(table: pd.DataFrame, forums: pd.DataFrame,
     inside, share_pct, nested, outside_names ("none" when nested) and parent (True when the
     forums table declares the multilateral the minilateral's parent).
     """
-    _require(table, ("year", "minilateral", "multilateral", "members", "inside", "share",
+    require_columns(table, ("year", "minilateral", "multilateral", "members", "inside", "share",
                      "nested", "outside"), "nestedness table")
-    _require(forums, ("forum_id", "name", "abbreviation", "parent_id"), "forums table")
+    require_columns(forums, ("forum_id", "name", "abbreviation", "parent_id"), "forums table")
     if table.empty:
         raise ValueError("the nestedness table has no rows")
     involved = set(table["minilateral"]) | set(table["multilateral"])
@@ -176,7 +160,7 @@ def nestedness_chart(cells: pd.DataFrame, mini_order: Sequence[str], multi_order
     ``mini_order`` and ``multi_order`` are forum_ids in axis order; the slider runs from the
     first year of any cell to the last year covered.
     """
-    _require(cells, ("minilateral", "multilateral", "mini_label", "multi_label", "mini_name",
+    require_columns(cells, ("minilateral", "multilateral", "mini_label", "multi_label", "mini_name",
                      "multi_name", "year", "until", "members", "inside", "share_pct", "nested",
                      "outside_names", "parent"), "nestedness cells")
     unknown = sorted((set(cells["minilateral"]) - set(mini_order))
@@ -239,7 +223,7 @@ def nestedness_chart(cells: pd.DataFrame, mini_order: Sequence[str], multi_order
 
 def event_date(events: pd.DataFrame, event_id: str) -> dt.date:
     """The event's date; a missing month or day is an error (the gap would be a guess)."""
-    _require(events, ("event_id", "year", "month", "day"), "events table")
+    require_columns(events, ("event_id", "year", "month", "day"), "events table")
     found = events[events["event_id"] == event_id]
     if found.empty:
         raise KeyError(f"no event {event_id!r} in the events table")
@@ -264,7 +248,7 @@ def event_gap(events: pd.DataFrame, first_id: str, second_id: str) -> dict[str, 
 def bracket(events: pd.DataFrame, case: str, first_id: str, second_id: str,
             label: str) -> dict[str, object]:
     """One row of the timeline's ``annotations``: a bracket from one event to another."""
-    _require(events, ("event_id", "year", "month", "day"), "events table")
+    require_columns(events, ("event_id", "year", "month", "day"), "events table")
     rows = events.set_index("event_id")
     unknown = [e for e in (first_id, second_id) if e not in rows.index]
     if unknown:
@@ -296,7 +280,7 @@ def case_events(events: pd.DataFrame, forums: pd.DataFrame,
     forum), kind, title, description, year, when (year + fraction, for the x axis), date
     (readable). A case naming a forum or event the tables lack is an error.
     """
-    _require(events, ("event_id", "forum_id", "year", "month", "day", "kind", "title",
+    require_columns(events, ("event_id", "forum_id", "year", "month", "day", "kind", "title",
                       "description"), "events table")
     labels = forum_labels(forums)
     frames = []
@@ -351,8 +335,8 @@ def case_timeline_chart(table: pd.DataFrame, start_case: str,
     (e.g. the months from an announcement to an agreement). ``changes`` (case, forum, when,
     change, count, who) adds membership changes as triangles (the explorer's twin).
     """
-    _require(table, ("case", "forum", "kind", "title", "description", "when", "date"),
-             "case events table")
+    require_columns(table, ("case", "forum", "kind", "title", "description", "when", "date"),
+                    "case events table")
     cases = list(dict.fromkeys(table["case"]))
     if start_case not in cases:
         raise ValueError(f"start_case {start_case!r} is not one of the cases: {', '.join(cases)}")
@@ -381,7 +365,7 @@ def case_timeline_chart(table: pd.DataFrame, start_case: str,
                  alt.Tooltip("description:N", title="What happened")])
     layers: list[alt.Chart] = []
     if annotations is not None and len(annotations):
-        _require(annotations, ("case", "start", "end", "label"), "annotations table")
+        require_columns(annotations, ("case", "start", "end", "label"), "annotations table")
         notes = alt.Chart(annotations).transform_filter("datum.case == chosen_case")
         layers.append(notes.mark_rule(color="#1a1a1a", strokeDash=[4, 3], strokeWidth=1.5)
                       .encode(x=alt.X("start:Q"), x2="end:Q", y=alt.value(-6)))
@@ -391,8 +375,8 @@ def case_timeline_chart(table: pd.DataFrame, start_case: str,
                       .encode(x=alt.X("mid:Q"), y=alt.value(-6), text="label:N"))
     layers.append(points.add_params(pick))
     if changes is not None and len(changes):
-        _require(changes, ("case", "forum", "year", "when", "change", "count", "who"),
-                 "membership changes table")
+        require_columns(changes, ("case", "forum", "year", "when", "change", "count", "who"),
+                        "membership changes table")
         layers.append(alt.Chart(changes).transform_filter("datum.case == chosen_case")
                       .transform_calculate(
                           sign="(datum.change == 'joined' ? '+' : '−') + datum.count")
