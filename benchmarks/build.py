@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -50,10 +51,10 @@ LOADS_PER_PAGE = 3  # cold loads per page; the median paint time is reported
 WARM_UP_PAGE = "how-to-use.html"  # a reader arriving from another page of the course
 
 
-def _painted_after_html(page: object, load: object) -> float | None:
-    if load.charts_painted_ms is None:  # type: ignore[attr-defined]
+def _painted_after_html(page: Any, load: Any) -> float | None:
+    if load.charts_painted_ms is None:
         return None
-    return load.charts_painted_ms - page.evaluate(  # type: ignore[attr-defined]
+    return load.charts_painted_ms - page.evaluate(
         "performance.getEntriesByType('navigation')[0].responseEnd"
     )
 

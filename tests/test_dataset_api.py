@@ -186,10 +186,16 @@ def test_exact_forum_id_wins_over_another_forums_abbreviation() -> None:
     assert forum_id("Concert of Europe") == "concert_of_europe"
 
 
+def _in_year(spells: pd.DataFrame, year: int | None) -> pd.Series:
+    """The spell rule as the codebook states it, vectorised: joined ≤ year < left."""
+    if year is None:
+        return spells["left"].isna()
+    return (spells["joined"] <= year) & (spells["left"].isna() | (spells["left"] > year))
+
+
 def _members_by_pandas(forum_id: str, year: int | None, roles: tuple[str, ...]) -> list[str]:
     """The spell rule written with pandas on the whole table: the reference."""
     from minilat.dataset.load import tables
-    from minilat.dataset.query import _in_year
 
     spells = tables()["memberships"]
     chosen = spells[(spells["forum_id"] == forum_id) & spells["role"].isin(roles)]
@@ -198,7 +204,6 @@ def _members_by_pandas(forum_id: str, year: int | None, roles: tuple[str, ...]) 
 
 def _forums_by_pandas(code: str, year: int | None, roles: tuple[str, ...]) -> list[str]:
     from minilat.dataset.load import tables
-    from minilat.dataset.query import _in_year
 
     spells = tables()["memberships"]
     chosen = spells[(spells["member"] == code) & spells["role"].isin(roles)]

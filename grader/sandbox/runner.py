@@ -127,6 +127,12 @@ def _data_dirs() -> list[str]:
     return [str(resolve_data_dir())]
 
 
+def _cpu_limit(limits: dict[str, Any]) -> float:
+    """The exact CPU limit; RLIMIT_CPU (`cpu_seconds`) counts whole seconds, so the runner
+    watches this one itself."""
+    return float(limits.get("cpu_limit", limits["cpu_seconds"]))
+
+
 def _noop(*_args: Any, **_kwargs: Any) -> None:
     """check() while grading: the grader runs the tests itself."""
 
@@ -193,8 +199,7 @@ class Runner:
     def _collect(self, pid: int, read_fd: int, started: float,
                  limits: dict[str, Any]) -> dict[str, Any]:
         deadline = started + float(limits["wall_seconds"])
-        # RLIMIT_CPU counts whole seconds; the exact (fractional) limit is watched here.
-        cpu_limit = float(limits.get("cpu_limit", limits["cpu_seconds"]))
+        cpu_limit = _cpu_limit(limits)
         max_bytes = int(limits["result_bytes"])
         pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
         buffer = bytearray()
@@ -267,9 +272,8 @@ class Runner:
             return {"status": "timeout", "reason": f"ran longer than "
                     f"{float(limits['wall_seconds']):g} s (wall clock){where}"}
         if stop == "cpu" or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
-            cpu_limit = float(limits.get("cpu_limit", limits["cpu_seconds"]))
             return {"status": "timeout",
-                    "reason": f"used more than {cpu_limit:g} s of CPU time{where}"}
+                    "reason": f"used more than {_cpu_limit(limits):g} s of CPU time{where}"}
         if stop == "too_big":
             return {"status": "error", "reason": "the submission sent more than "
                     f"{int(limits['result_bytes']) // 2**20} MB of answers{where}"}

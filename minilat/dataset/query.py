@@ -125,13 +125,6 @@ def _roles(roles: str | Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
-def _in_year(spells: pd.DataFrame, year: int | None) -> pd.Series:
-    """Spells counting in ``year`` (joined ≤ year < left); ``None``: spells still open."""
-    if year is None:
-        return spells["left"].isna()
-    return (spells["joined"] <= year) & (spells["left"].isna() | (spells["left"] > year))
-
-
 Spell = tuple[str, str, str, int | None, int | None]  # forum_id, member, role, joined, left
 
 
@@ -175,7 +168,7 @@ def _spell_index(data_dir: PathLike) -> SpellIndex:
 
 
 def _counts_in(spell: Spell, year: int | None) -> bool:
-    """The spell rule of `_in_year`: joined ≤ year < left; ``None``: the spell is still open."""
+    """The spell rule: joined ≤ year < left; ``None``: the spell is still open."""
     joined, left = spell[3], spell[4]
     if year is None:
         return left is None

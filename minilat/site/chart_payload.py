@@ -120,19 +120,15 @@ def inline_tables_as_csv(vega: dict[str, Any]) -> dict[str, Any]:
     for entry in data:
         values = entry.get("values") if isinstance(entry, dict) else None
         existing = entry.get("format", {}) if isinstance(entry, dict) else {}
-        if not isinstance(values, list) or existing.get("type", "json") != "json" \
-                or set(existing) - {"type", "parse"}:
-            rewritten.append(entry)
-            continue
-        as_csv = rows_as_csv(values)
+        own_parse = existing.get("parse")
+        as_csv = None
+        if isinstance(values, list) and existing.get("type", "json") == "json" \
+                and not set(existing) - {"type", "parse"} and own_parse != "auto":
+            as_csv = rows_as_csv(values)
         if as_csv is None:
             rewritten.append(entry)
             continue
         text, parse = as_csv
-        own_parse = existing.get("parse")
-        if own_parse == "auto":
-            rewritten.append(entry)
-            continue
         # The compiler's own parse (dates, numbers) wins over ours for the same column.
         merged = {**parse, **(own_parse or {})}
         fmt: dict[str, Any] = {"type": "csv"}

@@ -116,9 +116,9 @@ def purge_css(css: str, vocabulary: Vocabulary) -> str:
     return tinycss2.serialize(_with_newlines(_purge_rules(rules, vocabulary)))
 
 
-def purge_site_css(site_dir: Path, relative_paths: list[str]) -> dict[str, tuple[int, int]]:
+def purge_site_css(site_dir: Path, relative_paths: list[str],
+                   vocabulary: Vocabulary) -> dict[str, tuple[int, int]]:
     """Purge the given stylesheets of a built site in place; {path: (bytes before, after)}."""
-    vocabulary = site_vocabulary(site_dir)
     sizes = {}
     for relative in relative_paths:
         path = site_dir / relative

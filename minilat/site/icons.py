@@ -4,7 +4,8 @@ The theme's stylesheet carries a rule for each of ~1,900 Font Awesome icons (86 
 webfonts every glyph (157 KB for the solid style alone), while the course shows about twenty
 icons. After each build this module
 
-1. collects the icon classes (`fa-...`) that appear in any built page or script,
+1. takes the icon classes (`fa-...`) among the words of the built pages and scripts
+   (`minilat.site.css_purge.site_vocabulary`),
 2. removes from the theme's CSS the icon rules that name none of them,
 3. subsets the webfonts (WOFF2) to the code points of the icons kept.
 
@@ -39,13 +40,9 @@ class PruneReport:
     font_bytes_after: int
 
 
-def used_icon_classes(site_dir: Path) -> set[str]:
-    """Every `fa-...` token in the built pages and scripts."""
-    used: set[str] = set()
-    for pattern in ("*.html", "*.js"):
-        for path in site_dir.rglob(pattern):
-            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
-    return used
+def icon_classes(words: frozenset[str] | set[str]) -> set[str]:
+    """The Font Awesome icon classes among the words of the built site."""
+    return {word for word in words if ICON_CLASS.fullmatch(word)}
 
 
 def _code_points(content: str) -> list[int]:
@@ -92,12 +89,12 @@ def subset_woff2(data: bytes, code_points: set[int]) -> bytes:
     return out.getvalue()
 
 
-def prune_site_icons(site_dir: Path) -> PruneReport | None:
-    """Prune the theme's icon CSS and webfonts in a built site, in place."""
+def prune_site_icons(site_dir: Path, used: set[str]) -> PruneReport | None:
+    """Prune the theme's icon CSS and webfonts in a built site, in place, to the icon classes
+    in `used`."""
     css_path = site_dir / "_static" / "styles" / "pydata-sphinx-theme.css"
     if not css_path.is_file():
         return None
-    used = used_icon_classes(site_dir)
     css = css_path.read_text(encoding="utf-8")
     pruned, points, before, kept = prune_icon_rules(css, used)
     if before == 0:

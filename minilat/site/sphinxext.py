@@ -135,9 +135,8 @@ def _defer_classic_scripts(context: dict[str, Any]) -> None:
 
 
 def _is_thebe(script: Any) -> bool:
-    filename = str(getattr(script, "filename", script) or "")
     body = str(getattr(script, "attributes", {}).get("body", ""))
-    return "thebe" in filename or "THEBE_JS_URL" in body
+    return "thebe" in _filename(script) or "THEBE_JS_URL" in body
 
 
 def _drop_thebe_and_duplicate_scripts(context: dict[str, Any]) -> None:
@@ -148,9 +147,7 @@ def _drop_thebe_and_duplicate_scripts(context: dict[str, Any]) -> None:
     seen: set[str] = set()
     kept = []
     for script in scripts:
-        key = str(getattr(script, "filename", script) or "") + str(
-            getattr(script, "attributes", {}).get("body", "")
-        )
+        key = _filename(script) + str(getattr(script, "attributes", {}).get("body", ""))
         if _is_thebe(script) or key in seen:
             continue
         seen.add(key)
@@ -170,20 +167,21 @@ def _slim_theme_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     site = Path(app.outdir)
-    _prune_icons(site)
+    vocabulary = css_purge.site_vocabulary(site)  # read every page and script once, for both
+    _prune_icons(site, icons.icon_classes(vocabulary.words))
     stylesheets = sorted(
         str(path.relative_to(site)) for path in (site / "_static").rglob("*.css")
         if path.name not in OWN_STYLESHEETS
     )
-    sizes = css_purge.purge_site_css(site, stylesheets)
+    sizes = css_purge.purge_site_css(site, stylesheets, vocabulary)
     before = sum(b for b, _ in sizes.values())
     after = sum(a for _, a in sizes.values())
     logger.info("minilat: %d stylesheets purged of unused rules, %d -> %d bytes",
                 len(sizes), before, after)
 
 
-def _prune_icons(site: Path) -> None:
-    report = icons.prune_site_icons(site)
+def _prune_icons(site: Path, used: set[str]) -> None:
+    report = icons.prune_site_icons(site, used)
     if report is not None:
         logger.info(
             "minilat: kept %d of %d icon rules; theme CSS %d -> %d bytes, webfonts %d -> %d",

@@ -69,19 +69,13 @@ async function embedChart(figure) {
   const specEl = document.getElementById(figure.dataset.specId);
   const { title, description } = view.dataset;
   try {
-    performance.mark(`${figure.id}-0`);
     const spec = JSON.parse(specEl.textContent);
-    const runtime = parse(spec);
-    performance.mark(`${figure.id}-1parsed`);
-    const chart = new View(runtime, { renderer: "svg", container: view, hover: true });
-    performance.mark(`${figure.id}-2view`);
+    const chart = new View(parse(spec), { renderer: "svg", container: view, hover: true });
     await chart.runAsync();
-    performance.mark(`${figure.id}-3ran`);
     describeGraphic(view, title, description);
     nameControls(view, title);
     addDownloadButtons(figure, chart, title);
     nameUnnamedMarks(view);
-    performance.mark(`${figure.id}-4named`);
     new MutationObserver(() => nameUnnamedMarks(view)).observe(view, { childList: true, subtree: true });
     figure.dataset.rendered = "true";
   } catch (error) {
