@@ -50,6 +50,30 @@ def test_failing_cell_is_named_and_intended_errors_pass(tmp_path: Path) -> None:
     assert changed["good.md"].status == "executed", "a changed notebook must run again"
 
 
+@pytest.mark.slow
+def test_a_kernel_that_dies_at_start_is_retried_not_reported_as_a_cell_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Parallel kernels can race for a free TCP port; the build must not turn that red."""
+    from nbclient.client import NotebookClient
+
+    real_start = NotebookClient.async_start_new_kernel_client
+    starts: list[int] = []
+
+    async def first_start_dies(self):
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return await real_start(self)
+
+    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", first_start_dies)
+    good = _notebook(tmp_path / "good.md", ("", "x = 1"))
+    results = build.execute_notebooks([good], cache_dir=tmp_path / "cache")
+
+    assert len(starts) == 2, "the notebook should have been run a second time"
+    assert results[0].status == "executed"
+
+
 def test_toc_lists_only_existing_pages() -> None:
     for path in build.toc_files():
         assert path.is_file()

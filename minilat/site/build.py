@@ -192,7 +192,17 @@ def execute_notebooks(
         outcome = load_executor(mode, cache, logger=logger).run_and_cache(
             timeout=300, allow_errors=False
         )
-        failed = set(outcome.excepted) | set(outcome.errored)
+        errored = list(outcome.errored)
+        if errored:
+            # "Errored" means no cell failed: the kernel did not start (parallel kernels can
+            # race for the same free TCP port) or caching failed. One serial retry settles it;
+            # a real cell error is "excepted" and never retried.
+            logger.warning("retrying serially after kernel/cache errors: %s", errored)
+            retry = load_executor("local-serial", cache, logger=logger).run_and_cache(
+                filter_uris=errored, timeout=300, allow_errors=False
+            )
+            errored = list(retry.excepted) + list(retry.errored)
+        failed = set(outcome.excepted) | set(errored)
 
     results = []
     for path in paths:
