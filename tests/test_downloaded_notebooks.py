@@ -26,13 +26,20 @@ def _run_live(path: str) -> str:
     from nbclient.exceptions import CellExecutionError
 
     os.environ.pop("MINILAT_BUILD", None)
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT)}})
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        return f"{path}: {str(error)[:1500]}"
+    for attempt in (1, 2):
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(ROOT)}})
+        try:
+            client.execute()
+            break
+        except CellExecutionError as error:
+            return f"{path}: {str(error)[:1500]}"
+        except RuntimeError as error:
+            # Two kernels started at once can pick the same free TCP port and one dies
+            # before it answers: start it again once; a second death is a real failure.
+            if attempt == 2 or "Kernel died" not in str(error):
+                return f"{path}: kernel did not start: {error}"
     widgets = any(
         "application/vnd.jupyter.widget-view+json" in output.get("data", {})
         for cell in notebook.cells if cell.cell_type == "code"
