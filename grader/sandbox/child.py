@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import sys
 import time
 from typing import Any
@@ -116,6 +117,7 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
                keep: list[str] | None = None) -> None:
     """Entry point in the forked child. Never returns."""
     clock = [time.perf_counter()]
+    faults = [resource.getrusage(resource.RUSAGE_SELF).ru_minflt]
     try:
         os.setsid()
         _quiet_fds(fd)
@@ -154,14 +156,22 @@ def child_main(fd: int, request: dict[str, Any], template: dict[str, Any],
         sys.stdout = sys.stderr = output
         namespace = dict(template)
         clock.append(time.perf_counter())
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
         errors = run_cells(request["cells"], namespace, fd)
         clock.append(time.perf_counter())
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
         answers = encode_answers(namespace, request["answers"])
         clock.append(time.perf_counter())
-        phases = [round((b - a) * 1000, 2) for a, b in zip(clock, clock[1:], strict=False)]
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
+        phases = ("sandbox", "cells", "encode")
+        # Milliseconds and page faults (mostly copy-on-write of the runner's pages) per phase.
         _send(fd, {"done": {"answers": answers, "cell_errors": errors,
                             "output": output.text(), "output_size": output.size,
-                            "ms": dict(zip(("sandbox", "cells", "encode"), phases, strict=False))}})
+                            "ms": {k: round((b - a) * 1000, 2)
+                                   for k, a, b in zip(phases, clock, clock[1:], strict=False)},
+                            "faults": {k: b - a
+                                       for k, a, b in zip(phases, faults, faults[1:], strict=False)}
+                            }})
     except BaseException:  # the submission broke the pipe or the encoder: no answers
         os._exit(4)
     os._exit(0)

@@ -72,24 +72,33 @@ def warm_up_dataset() -> None:
 
 
 def speed_up_altair() -> None:
-    """Altair rebuilds a table of ~1,100 schema hashes on every ``encode(...)`` channel (about
-    30 ms per chart here). The table depends only on the set of schema classes, so the grading
-    runtime keeps one per set. Results are unchanged; only the repeated hashing goes."""
+    """Altair rebuilds a table of ~1,100 schema hashes on every ``encode(...)`` channel: it walks
+    every schema class (about 1 ms per channel, and in a forked child each class visited is a
+    copy-on-write page fault). The walk and the table depend only on the set of schema classes,
+    fixed once Altair is imported, so the grading runtime computes both once. Results are
+    unchanged; only the repeated work goes."""
     try:
         from altair.utils import schemapi
     except ImportError:
         return
+    owners = [schemapi.SchemaBase] + [
+        cls for cls in schemapi._subclasses(schemapi.SchemaBase)
+        if "_default_wrapper_classes" in vars(cls)
+    ]
     build = schemapi._FromDict.__init__
-    tables: dict[tuple, Any] = {}
+    tables: dict[int, tuple[tuple[type, ...], Any]] = {}
+    for owner in dict.fromkeys(owners):
+        classes = tuple(owner._default_wrapper_classes())
+        converter = schemapi._FromDict(classes)
+        tables[id(classes)] = (classes, converter.class_dict)
+        owner._default_wrapper_classes = classmethod(lambda cls, fixed=classes: fixed)
 
     def cached_init(self: Any, wrapper_classes: Any, /) -> None:
-        classes = tuple(wrapper_classes)
-        table = tables.get(classes)
-        if table is None:
-            build(self, classes)
-            tables[classes] = self.class_dict
+        known = tables.get(id(wrapper_classes))
+        if known is not None and known[0] is wrapper_classes:
+            self.class_dict = known[1]
         else:
-            self.class_dict = table
+            build(self, wrapper_classes)
 
     schemapi._FromDict.__init__ = cached_init
 
