@@ -24,7 +24,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.bundle import Bundle, load_bundle
-from grader.grading import Limits, ResultRecord, grade_submission, needed_by_sandbox
+from grader.grading import (
+    Limits,
+    ResultRecord,
+    checker_namespace,
+    grade_submission,
+    needed_by_sandbox,
+)
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
@@ -136,6 +142,17 @@ def _worker_init() -> None:
     Finalize(None, reset_runner, exitpriority=10)
 
 
+def _warm_checker(bundle: Bundle) -> None:
+    """Build the tests' namespace (and import what rebuilding answers needs) once, here: the
+    pool's workers are forked from this process and inherit it instead of each doing it."""
+    try:
+        import pyarrow  # noqa: F401
+
+        checker_namespace(bundle)
+    except Exception:  # a broken setup is reported per submission by the workers
+        pass
+
+
 def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                on_done: Callable[[Path, ResultRecord], None]) -> None:
     if workers <= 1:
@@ -162,6 +179,7 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                on_done: Callable[[Path, ResultRecord], None]) -> list[Path]:
     """Grade ``paths`` on a fresh pool; return those lost to a dead grading process."""
     lost = []
+    _warm_checker(bundle)
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
         futures: dict[Future, Path] = {
             pool.submit(grade_submission, bundle, path, limits): path for path in paths

@@ -77,7 +77,7 @@ class ResultRecord:
 _namespaces: dict[str, TestNamespace] = {}
 
 
-def _test_namespace(bundle: Bundle) -> TestNamespace:
+def checker_namespace(bundle: Bundle) -> TestNamespace:
     namespace = _namespaces.get(bundle.sha256)
     if namespace is None:
         data = bundle.data
@@ -172,7 +172,7 @@ def grade_submission(bundle: Bundle | Path, submission_path: Path,
     else:
         done = reply["done"]
         answers = done.get("answers", {}) if isinstance(done.get("answers"), dict) else {}
-        namespace = _test_namespace(bundle)
+        namespace = checker_namespace(bundle)
         questions = []
         for question in bundle.questions:
             answer = _answer(answers.get(question["answer"])) if question["kind"] == "auto" \
