@@ -106,21 +106,30 @@ def offline_html(spec: dict[str, Any]) -> str:
     """HTML for one chart on the static site: a figure, its spec as JSON and its description.
 
     The spec travels compiled to Vega, with unused columns dropped and tables as CSV
-    (`minilat.site.chart_payload`): the page then needs only the Vega runtime."""
-    from minilat.site.chart_payload import site_spec  # build-time only: needs vl-convert
+    (`minilat.site.chart_payload`): the page then needs only the Vega runtime. The HTML also
+    carries the chart drawn at build time, so it is on screen with the page's first paint;
+    the loader replaces it with the live, interactive view."""
+    # build-time only: needs vl-convert
+    from minilat.site.chart_payload import site_spec, still_svg
 
     title, description = _require_text(spec)
     chart_id = f"minilat-chart-{uuid.uuid4().hex[:12]}"
+    vega = site_spec(spec)
     # `</` inside JSON would close the script element early.
-    spec_json = json.dumps(site_spec(spec), separators=(",", ":")).replace("</", "<\\/")
+    spec_json = json.dumps(vega, separators=(",", ":")).replace("</", "<\\/")
+    label = html.escape(f"{title}. {description}")
     return (
         f'<figure class="minilat-chart" id="{chart_id}" data-spec-id="{chart_id}-spec">'
         f'<div class="minilat-chart-view" data-title="{html.escape(title)}" '
-        f'data-description="{html.escape(description)}"></div>'
+        f'data-description="{html.escape(description)}">'
+        # Painted with the page, before any script runs; replaced by the live chart.
+        f'<div class="minilat-chart-still" role="img" aria-label="{label}">'
+        f"{still_svg(vega, chart_id)}</div></div>"
         f'<details class="minilat-chart-description"><summary>Text description of the chart '
         f'"{html.escape(title)}"</summary><p>{html.escape(description)}</p></details>'
         f'<script type="application/json" id="{chart_id}-spec">{spec_json}</script>'
-        f"<noscript>This chart needs JavaScript: {html.escape(description)}</noscript>"
+        "<noscript>Without JavaScript this chart is a still image: its controls and "
+        "tooltips need JavaScript.</noscript>"
         "</figure>"
     )
 

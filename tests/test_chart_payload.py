@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -85,3 +86,62 @@ def test_tables_csv_would_change_stay_json(values: list[dict]) -> None:
 def test_whole_floats_are_written_as_integers() -> None:
     text, parse = chart_payload.rows_as_csv([{"year": 1995.0, "x": 0.5}])
     assert text == "year,x\n1995,0.5\n" and parse == {"year": "number", "x": "number"}
+
+
+def _gradient_chart(title: str) -> dict:
+    """Two layers with a clip path and a gradient legend: SVG ids and references."""
+    data = pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2], "v": [0.1, 0.5, 0.9]})
+    base = alt.Chart(data).mark_point(clip=True).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, 2])), y="y:Q", color="v:Q")
+    return (base + base.mark_line(clip=True)).properties(title=title, description="d").to_dict()
+
+
+def test_still_svg_ids_are_unique_per_chart_and_references_follow() -> None:
+    stills = [chart_payload.still_svg(chart_payload.site_spec(_gradient_chart(t)), prefix)
+              for t, prefix in (("A", "chart-a"), ("B", "chart-b"))]
+    ids = [i for svg in stills for i in re.findall(r'\bid="([^"]+)"', svg)]
+    assert ids, "the test chart should have clip paths and a gradient"
+    assert len(ids) == len(set(ids)), f"duplicate ids across two charts: {ids}"
+    for svg, prefix in zip(stills, ("chart-a", "chart-b"), strict=True):
+        own = set(re.findall(r'\bid="([^"]+)"', svg))
+        assert all(i.startswith(prefix + "-") for i in own)
+        refs = set(re.findall(r"url\(#([^)]+)\)", svg))
+        assert refs and refs <= own, f"references to missing ids: {refs - own}"
+
+
+def _pixels(svg: str):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(vlc.svg_to_png(svg))).convert("RGB")
+
+
+def test_still_svg_looks_like_the_chart_vega_draws_first() -> None:
+    from PIL import ImageChops
+
+    for chart in (_gradient_chart("A"), _heatmap()):
+        vega = chart_payload.site_spec(chart)
+        still = chart_payload.still_svg(vega, "p")
+        plain = vlc.vega_to_svg(vega)
+        assert len(still) < len(plain)
+        before, after = _pixels(plain), _pixels(still)
+        assert before.size == after.size
+        difference = ImageChops.difference(before, after)
+        changed = sum(1 for pixel in difference.get_flattened_data() if max(pixel) > 40)
+        # Three decimals instead of sixteen move anti-aliased edges by a few levels only.
+        assert changed == 0, f"{changed} pixels differ visibly"
+    assert 'class="marks"' not in still, "the live view alone carries the class 'marks'"
+    assert " role=" not in still and "aria-label" not in still
+
+
+def _heatmap() -> dict:
+    cells = pd.DataFrame([{"a": f"f{i}", "b": f"f{j}", "v": (i * j) % 7}
+                          for i in range(20) for j in range(20)])
+    return alt.Chart(cells).mark_rect(stroke="white", strokeWidth=0.3).encode(
+        x="a:N", y="b:N", color=alt.Color("v:Q", scale=alt.Scale(scheme="viridis"))
+    ).properties(title="H", description="d").to_dict()
+
+
+def test_still_svg_moves_shared_attributes_to_the_group() -> None:
+    still = chart_payload.still_svg(chart_payload.site_spec(_heatmap()), "h")
+    assert still.count('stroke-width="0.3"') == 1, "the 400 cells' stroke should be said once"
+    assert "rgb(" not in still and 'opacity="1"' not in still

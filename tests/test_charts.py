@@ -21,9 +21,13 @@ def _chart(**properties: str) -> alt.Chart:
 def test_offline_html_embeds_spec_without_any_remote_script() -> None:
     spec = _chart(title="T", description="A </script><b>tricky</b> description").to_dict()
     html = charts.offline_html(spec)
-    # The only URL is the compiled Vega spec's `$schema` identifier, which Vega never fetches.
-    urls = re.findall(r"https?://[^\s\"'<>]+", html)
-    assert urls == ["https://vega.github.io/schema/vega/v6.json"], urls
+    # The only URLs are identifiers nothing fetches: the compiled Vega spec's `$schema` and the
+    # build-time still's SVG namespaces.
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
+    assert "https://vega.github.io/schema/vega/v6.json" in urls
+    assert urls <= {"https://vega.github.io/schema/vega/v6.json", "http://www.w3.org/2000/svg",
+                    "http://www.w3.org/1999/xlink"}, urls
+    assert '<div class="minilat-chart-still" role="img" aria-label="T. A &lt;/script&gt;' in html
     assert "<script src" not in html
     spec_json = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', html, re.S)
     assert spec_json is not None, "the spec must sit in its own JSON script element"

@@ -45,6 +45,36 @@ def test_page_is_offline_clean_painted_interactive_and_accessible(
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
 
 
+CHART_PAGES = [p for p in PAGES if p.startswith("chapters/") or p == "how-to-use.html"]
+
+
+@pytest.mark.parametrize("page_path", CHART_PAGES)
+def test_every_chart_is_drawn_without_javascript_and_replaced_once_live(
+    browser, site_url: str, page_path: str
+) -> None:
+    """The build-time stills: on screen with the page's first paint (no script needed), one
+    named image each, then swapped for the live chart."""
+    still_context = browser.new_context(java_script_enabled=False)
+    page = still_context.new_page()
+    page.goto(site_url + page_path, wait_until="load")
+    figures = page.locator("figure.minilat-chart")
+    charts = figures.count()
+    assert charts > 0
+    for index in range(charts):
+        still = figures.nth(index).locator(".minilat-chart-still")
+        assert still.get_attribute("role") == "img" and still.get_attribute("aria-label")
+        box = still.locator("svg").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50, f"chart {index}: {box}"
+        assert still.locator("svg path, svg rect, svg text").count() > 3, f"chart {index} empty"
+    still_context.close()
+
+    live_context = browser.new_context()
+    page, _ = audit.open_page(live_context, site_url, page_path)
+    assert page.locator(".minilat-chart-still").count() == 0, "a still stayed next to its chart"
+    assert page.locator("figure.minilat-chart svg.marks").count() == charts
+    live_context.close()
+
+
 def test_demo_page_has_a_chart_with_a_bound_control(context, site_url: str) -> None:
     page, _ = audit.open_page(context, site_url, "how-to-use.html")
     assert page.locator("figure.minilat-chart").count() >= 1

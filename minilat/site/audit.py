@@ -91,7 +91,22 @@ class PageLoad:
     failed_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     bytes_transferred: int = 0
-    charts_painted_ms: float | None = None
+    stills_painted_ms: float | None = None  # build-time stills of every chart on screen
+    charts_painted_ms: float | None = None  # live (interactive) charts on screen
+
+
+# Records the first paint after the page's last chart still arrived in the DOM (a frame
+# callback runs just before a paint; a task queued from it runs after).
+STILLS_PAINTED_PROBE = """
+new MutationObserver((records) => {
+  const still = records.some((record) => Array.from(record.addedNodes).some((node) =>
+    node.nodeType === 1 && (node.matches('.minilat-chart-still')
+                            || node.querySelector('.minilat-chart-still'))));
+  if (still) requestAnimationFrame(() => setTimeout(() => {
+    window.minilatStillsPaintedAt = performance.now();
+  }, 0));
+}).observe(document, { childList: true, subtree: true });
+"""
 
 
 def open_page(
@@ -103,6 +118,7 @@ def open_page(
     `block_offsite=False` (for timing) lets the browser load undisturbed: routing every request
     through Playwright delays each one. Off-site requests are then recorded, not blocked."""
     page = context.new_page()
+    page.add_init_script(STILLS_PAINTED_PROBE)
     load = PageLoad(url=base_url + page_path)
 
     def route(route: Any) -> None:
@@ -140,6 +156,7 @@ def open_page(
             "document.documentElement.dataset.minilatCharts === 'done'", timeout=timeout_ms
         )
         load.charts_painted_ms = page.evaluate("window.minilatChartsPaintedAt")
+        load.stills_painted_ms = page.evaluate("window.minilatStillsPaintedAt ?? null")
     page.wait_for_timeout(150)  # late console errors from theme scripts
     return page, load
 

@@ -70,8 +70,11 @@ async function embedChart(figure) {
   const { title, description } = view.dataset;
   try {
     const spec = JSON.parse(specEl.textContent);
+    // Vega draws its SVG in front of the build-time still (see chart_payload.still_svg);
+    // the still goes in the same task, so no frame shows both.
     const chart = new View(parse(spec), { renderer: "svg", container: view, hover: true });
     await chart.runAsync();
+    view.querySelector(".minilat-chart-still")?.remove();
     describeGraphic(view, title, description);
     nameControls(view, title);
     addDownloadButtons(figure, chart, title);
@@ -80,7 +83,13 @@ async function embedChart(figure) {
     figure.dataset.rendered = "true";
   } catch (error) {
     figure.dataset.rendered = "error";
-    view.textContent = `This chart could not be drawn (${error.message}). ${description}`;
+    // Keep the build-time still (if any): the reader still sees the chart, without controls.
+    const still = view.querySelector(".minilat-chart-still");
+    const note = document.createElement("p");
+    note.textContent = still
+      ? `The interactive version of this chart could not be started (${error.message}); this is a still image.`
+      : `This chart could not be drawn (${error.message}). ${description}`;
+    view.replaceChildren(...(still ? [note, still] : [note]));
     console.error(`minilat chart ${figure.id}:`, error);
   }
 }
@@ -92,6 +101,9 @@ function afterNextPaint() {
 
 async function embedAll() {
   const figures = document.querySelectorAll("figure.minilat-chart[data-spec-id]");
+  // Let the page (with every chart's build-time still) reach the screen first: drawing the
+  // live charts keeps the main thread busy for a few hundred milliseconds.
+  await afterNextPaint();
   // One at a time, in page order, without yielding in between: the theme's own scripts run
   // after the charts, not between them.
   for (const figure of figures) {
