@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, BuildResult
@@ -78,3 +82,21 @@ def test_classic_scripts_are_deferred_except_on_the_search_page(site_dir) -> Non
     assert "defer" in doctools.search(chapter).group(1)
     assert "defer" not in doctools.search(search).group(1)
     assert "searchindex.js" in search and "searchindex.js" not in chapter
+
+
+def _site_digest(site: Path) -> dict[str, str]:
+    return {str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.slow
+def test_an_unchanged_rebuild_is_quick_and_changes_no_file(site_dir: Path) -> None:
+    before = _site_digest(site_dir)
+    completed = subprocess.run([sys.executable, "-m", "minilat.site.build"], cwd=ROOT,
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert re.search(r"\(0 executed, \d+ from cache\)", completed.stdout), completed.stdout[:500]
+    after = _site_digest(site_dir)
+    changed = sorted(name for name in before.keys() | after.keys()
+                     if before.get(name) != after.get(name))
+    assert not changed, f"an unchanged rebuild rewrote {changed[:10]}"

@@ -74,6 +74,26 @@ def test_a_kernel_that_dies_at_start_is_retried_not_reported_as_a_cell_error(
     assert results[0].status == "executed"
 
 
+@pytest.mark.slow
+def test_unchanged_notebooks_skip_jupyter_cache_until_one_changes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import jupyter_cache
+
+    good = _notebook(tmp_path / "good.md", ("", "x = 1"))
+    cache = tmp_path / "cache"
+    assert build.execute_notebooks([good], cache_dir=cache)[0].status == "executed"
+
+    def no_cache(*_args, **_kwargs):
+        raise AssertionError("jupyter-cache consulted although nothing changed")
+
+    monkeypatch.setattr(jupyter_cache, "get_cache", no_cache)
+    assert build.execute_notebooks([good], cache_dir=cache)[0].status == "cached"
+    monkeypatch.undo()
+    _notebook(good, ("", "x = 2"))
+    assert build.execute_notebooks([good], cache_dir=cache)[0].status == "executed"
+
+
 def test_toc_lists_only_existing_pages() -> None:
     for path in build.toc_files():
         assert path.is_file()

@@ -86,3 +86,42 @@ def test_built_site_css_is_purged_but_keeps_what_pages_use(site_dir: Path) -> No
     for selector in (".bd-sidebar-primary", ".bd-header", ".dropdown-menu", ".show",
                      ".search-button-field", ".admonition"):
         assert selector in css, selector
+
+
+def test_purging_a_purged_stylesheet_changes_no_byte() -> None:
+    """Sphinx copies some stylesheets again on a rebuild and keeps others: either way the
+    purged file must come out the same, or browsers would download it again."""
+    css = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+           / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    vocabulary = css_purge.Vocabulary(frozenset({"bd-main", "navbar", "btn", "active"}), ())
+    once = css_purge.purge_css(css, vocabulary)
+    assert len(once) < len(css) / 2
+    assert css_purge.purge_css(once, vocabulary) == once
+
+
+def test_memo_computes_once_per_input_and_forgets_what_a_build_did_not_use(tmp_path) -> None:
+    from minilat.site.memo import Memo
+
+    calls: list[bytes] = []
+
+    def upper(data: bytes) -> bytes:
+        calls.append(data)
+        return data.upper()
+
+    memo = Memo(tmp_path / "memo")
+    assert memo.get("css", [b"a", b"v1"], lambda: upper(b"a")) == b"A"
+    assert memo.get("css", [b"b", b"v1"], lambda: upper(b"b")) == b"B"
+    again = Memo(tmp_path / "memo")  # the next build
+    assert again.get("css", [b"a", b"v1"], lambda: upper(b"a")) == b"A"
+    assert calls == [b"a", b"b"], "an unchanged input must not be computed twice"
+    assert again.get("css", [b"a", b"v2"], lambda: upper(b"a")) == b"A"
+    assert calls == [b"a", b"b", b"a"], "a changed part of the key must compute again"
+    again.forget_unused()
+    assert len(list((tmp_path / "memo").iterdir())) == 2
+
+
+def test_font_subset_is_byte_for_byte_repeatable() -> None:
+    font = next((Path(pydata_sphinx_theme.__file__).parent / "theme").rglob("fa-solid-900.woff2"))
+    data = font.read_bytes()
+    points = {0xF015, 0xF002}
+    assert icons.subset_woff2(data, points) == icons.subset_woff2(data, points)

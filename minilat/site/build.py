@@ -12,6 +12,7 @@ traceback, and the execution report is written to `_build/reports/`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -173,6 +174,9 @@ def execute_notebooks(
     paths: list[Path], serial: bool = False, cache_dir: Path = CACHE_DIR
 ) -> list[NotebookResult]:
     """Run every notebook whose code changed since its cached run; in parallel unless `serial`."""
+    unchanged = _unchanged_since_last_success(paths, cache_dir)
+    if unchanged is not None:
+        return unchanged
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
@@ -222,7 +226,43 @@ def execute_notebooks(
         except KeyError:
             pass
         results.append(NotebookResult(uri, "executed" if uri in stale else "cached", seconds))
+    if not failed:
+        _record_success(paths, cache_dir, results)
     return results
+
+
+SUCCESS_STAMP = "minilat-last-success.json"
+
+
+def _sources_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _unchanged_since_last_success(paths: list[Path], cache_dir: Path) -> list[NotebookResult] | None:
+    """The results of the last successful run if no notebook changed since (None otherwise).
+
+    Asking jupyter-cache costs ~2 s (it parses every notebook); a hash of the sources does not.
+    The stamp lives in the cache folder, so emptying the cache (changed data or library code,
+    see `clear_cache_if_inputs_changed`) forgets it too."""
+    stamp = cache_dir / SUCCESS_STAMP
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if recorded.get("sources") != _sources_digest(paths):
+        return None
+    return [NotebookResult(r["path"], "cached", r.get("seconds")) for r in recorded["results"]]
+
+
+def _record_success(paths: list[Path], cache_dir: Path, results: list[NotebookResult]) -> None:
+    stamp = cache_dir / SUCCESS_STAMP
+    stamp.write_text(json.dumps({
+        "sources": _sources_digest(paths),
+        "results": [{"path": r.path, "seconds": r.seconds} for r in results],
+    }), encoding="utf-8")
 
 
 def write_report(results: list[NotebookResult]) -> Path:

@@ -25,6 +25,8 @@ from pathlib import Path
 import tinycss2
 from tinycss2 import ast
 
+from minilat.site.memo import Memo
+
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 GROUPING_AT_RULES = {"media", "supports", "layer", "container"}
 
@@ -72,6 +74,15 @@ def _required_names(selector: list[ast.Node]) -> list[str]:
     return names
 
 
+def _trimmed(selector: list[ast.Node]) -> list[ast.Node]:
+    start, end = 0, len(selector)
+    while start < end and selector[start].type == "whitespace":
+        start += 1
+    while end > start and selector[end - 1].type == "whitespace":
+        end -= 1
+    return selector[start:end]
+
+
 def _purge_rules(rules: list[ast.Node], vocabulary: Vocabulary) -> list[ast.Node]:
     kept: list[ast.Node] = []
     for rule in rules:
@@ -80,11 +91,13 @@ def _purge_rules(rules: list[ast.Node], vocabulary: Vocabulary) -> list[ast.Node
                     if all(vocabulary.has(name) for name in _required_names(s))]
             if not live:
                 continue
+            # Selectors trimmed and joined the same way each time: purging a purged sheet
+            # gives the same bytes (a rebuild must not change files browsers have cached).
             prelude: list[ast.Node] = []
             for number, selector in enumerate(live):
                 if number:
-                    prelude.append(ast.LiteralToken(0, 0, ","))
-                prelude.extend(selector)
+                    prelude += [ast.LiteralToken(0, 0, ","), ast.WhitespaceToken(0, 0, " ")]
+                prelude.extend(_trimmed(selector))
             rule.prelude = prelude
         elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_AT_RULES \
                 and rule.content is not None:
@@ -116,19 +129,29 @@ def purge_css(css: str, vocabulary: Vocabulary) -> str:
     return tinycss2.serialize(_with_newlines(_purge_rules(rules, vocabulary)))
 
 
-def purge_site_css(site_dir: Path, relative_paths: list[str],
-                   vocabulary: Vocabulary) -> dict[str, tuple[int, int]]:
+def vocabulary_digest(vocabulary: Vocabulary) -> bytes:
+    return "\n".join(sorted(vocabulary.words)).encode()
+
+
+def purge_site_css(site_dir: Path, relative_paths: list[str], vocabulary: Vocabulary,
+                   memo: Memo | None = None) -> dict[str, tuple[int, int]]:
     """Purge the given stylesheets of a built site in place; {path: (bytes before, after)}."""
     sizes = {}
+    words = vocabulary_digest(vocabulary) if memo else b""
     for relative in relative_paths:
         path = site_dir / relative
         if not path.is_file():
             continue
         before = path.read_text(encoding="utf-8")
-        try:
-            after = purge_css(before, vocabulary)
-        except ValueError as err:
-            raise ValueError(f"{path}: {err}") from err
+
+        def purged(css: str = before, where: Path = path) -> bytes:
+            try:
+                return purge_css(css, vocabulary).encode("utf-8")
+            except ValueError as err:
+                raise ValueError(f"{where}: {err}") from err
+
+        result = memo.get("css", [before.encode(), words], purged) if memo else purged()
+        after = result.decode("utf-8")
         path.write_text(after, encoding="utf-8")
         sizes[relative] = (len(before.encode()), len(after.encode()))
     return sizes

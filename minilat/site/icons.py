@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from minilat.site.memo import Memo
+
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*")
 # One icon rule: `.fa-a:before,.fa-b:before{content:"\f0c9"}` (aliases share a rule).
 ICON_RULE = re.compile(
@@ -75,7 +77,7 @@ def subset_woff2(data: bytes, code_points: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data))
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # same glyphs, same bytes
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
@@ -89,7 +91,7 @@ def subset_woff2(data: bytes, code_points: set[int]) -> bytes:
     return out.getvalue()
 
 
-def prune_site_icons(site_dir: Path, used: set[str]) -> PruneReport | None:
+def prune_site_icons(site_dir: Path, used: set[str], memo: Memo | None = None) -> PruneReport | None:
     """Prune the theme's icon CSS and webfonts in a built site, in place, to the icon classes
     in `used`."""
     css_path = site_dir / "_static" / "styles" / "pydata-sphinx-theme.css"
@@ -105,7 +107,9 @@ def prune_site_icons(site_dir: Path, used: set[str]) -> PruneReport | None:
         if font_path.name not in WEBFONTS:
             continue
         data = font_path.read_bytes()
-        subset = subset_woff2(data, points)
+        wanted = ",".join(map(str, sorted(points))).encode()
+        subset = (memo.get("woff2", [data, wanted], lambda d=data: subset_woff2(d, points))
+                  if memo else subset_woff2(data, points))
         font_path.write_bytes(subset)
         font_before += len(data)
         font_after += len(subset)

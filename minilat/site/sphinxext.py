@@ -29,6 +29,7 @@ from sphinx.builders.html._assets import _JavaScript
 from sphinx.util import logging
 
 from minilat.site import css_purge, icons, vendor
+from minilat.site.memo import Memo
 
 logger = logging.getLogger(__name__)
 
@@ -167,21 +168,23 @@ def _slim_theme_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     site = Path(app.outdir)
+    memo = Memo(site.parent / ".minilat-slim-memo")  # an unchanged rebuild redoes none of it
     vocabulary = css_purge.site_vocabulary(site)  # read every page and script once, for both
-    _prune_icons(site, icons.icon_classes(vocabulary.words))
+    _prune_icons(site, icons.icon_classes(vocabulary.words), memo)
     stylesheets = sorted(
         str(path.relative_to(site)) for path in (site / "_static").rglob("*.css")
         if path.name not in OWN_STYLESHEETS
     )
-    sizes = css_purge.purge_site_css(site, stylesheets, vocabulary)
+    sizes = css_purge.purge_site_css(site, stylesheets, vocabulary, memo)
+    memo.forget_unused()
     before = sum(b for b, _ in sizes.values())
     after = sum(a for _, a in sizes.values())
     logger.info("minilat: %d stylesheets purged of unused rules, %d -> %d bytes",
                 len(sizes), before, after)
 
 
-def _prune_icons(site: Path, used: set[str]) -> None:
-    report = icons.prune_site_icons(site, used)
+def _prune_icons(site: Path, used: set[str], memo: Memo) -> None:
+    report = icons.prune_site_icons(site, used, memo)
     if report is not None:
         logger.info(
             "minilat: kept %d of %d icon rules; theme CSS %d -> %d bytes, webfonts %d -> %d",
@@ -190,7 +193,43 @@ def _prune_icons(site: Path, used: set[str]) -> None:
         )
 
 
+def _note_purged_doc(app: Sphinx, env: Any, docname: str) -> None:
+    env.minilat_docs_changed = True
+
+
+def _note_docs_to_read(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    # Removed documents were purged just before this event; added and changed ones are listed.
+    env.minilat_docs_changed = bool(docnames) or getattr(env, "minilat_docs_changed", True)
+
+
+def _reset_change_flag(app: Sphinx) -> None:
+    app.env.minilat_docs_changed = False  # type: ignore[attr-defined]
+
+
+def _skip_bibtex_formatting_when_nothing_was_read() -> None:
+    """sphinxcontrib-bibtex formats every citation again after each read phase (2–3 s here),
+    even when no page was read. Its results are kept in the pickled environment, and with no
+    page read none is written either, so an unchanged rebuild keeps the stored citations."""
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+    original = BibtexDomain.env_updated
+    if getattr(original, "minilat_wrapped", False):
+        return
+
+    def env_updated(self: Any) -> Any:
+        if self.citations and not getattr(self.env, "minilat_docs_changed", True):
+            return []
+        return original(self)
+
+    env_updated.minilat_wrapped = True  # type: ignore[attr-defined]
+    BibtexDomain.env_updated = env_updated
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _skip_bibtex_formatting_when_nothing_was_read()
+    app.connect("builder-inited", _reset_change_flag)
+    app.connect("env-purge-doc", _note_purged_doc)
+    app.connect("env-before-read-docs", _note_docs_to_read)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _register_static_files)
     app.connect("html-page-context", _add_page_assets)
