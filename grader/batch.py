@@ -31,6 +31,7 @@ from grader.grading import (
     grade_submission,
     needed_by_sandbox,
 )
+from grader.sandbox.client import start_zygote, stop_zygote
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
@@ -180,19 +181,24 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
     """Grade ``paths`` on a fresh pool; return those lost to a dead grading process."""
     lost = []
     _warm_checker(bundle)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-        futures: dict[Future, Path] = {
-            pool.submit(grade_submission, bundle, path, limits): path for path in paths
-        }
-        for future in as_completed(futures):
-            path = futures[future]
-            try:
-                on_done(path, future.result())
-            except BrokenProcessPool:
-                lost.append(path)
-            except Exception as err:  # never stop the batch
-                on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
-                                           f"grader failure: {type(err).__name__}: {err}"))
+    # One runner preloads pandas/Altair; the workers' runners are forked from it.
+    start_zygote()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            futures: dict[Future, Path] = {
+                pool.submit(grade_submission, bundle, path, limits): path for path in paths
+            }
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    on_done(path, future.result())
+                except BrokenProcessPool:
+                    lost.append(path)
+                except Exception as err:  # never stop the batch
+                    on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+                                               f"grader failure: {type(err).__name__}: {err}"))
+    finally:
+        stop_zygote()
     return lost
 
 

@@ -77,7 +77,7 @@ def _parent(pid: int) -> int:
 def leftover_sandbox_processes() -> list[int]:
     """Sandbox processes (uid >= BASE_UID) descending from this test session's runner; other
     sessions grading at the same time on this machine do not count."""
-    runner = get_runner().process.pid
+    runner = get_runner().pid
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -566,3 +566,48 @@ def test_folders_kept_under_tmp_are_the_outermost_strictly_inside(tmp_path) -> N
     )
     assert kept == [str(repo.resolve())], "nested folders collapse into their outermost one"
     assert _paths_under(str(tmp_path), [str(tmp_path)]) == [], "never the temporary folder itself"
+
+
+@LINUX_ROOT
+def test_runners_forked_from_one_zygote_keep_every_guarantee(tiny: Tiny) -> None:
+    """A pool's runners come from one preloaded runner (grader.sandbox.client.Zygote): each is
+    its own process, and the sandbox around a submission is the same as with a spawned one."""
+    from grader.sandbox import client
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    reset_runner()
+    client.start_zygote()
+    zygote = client._zygote
+    assert zygote is not None
+    try:
+        first = get_runner()
+        assert first.process is None and _parent(first.pid) == zygote.process.pid
+        assert grade_cells(tiny, "z-solved", []).score == full_marks(tiny)
+        values = sandbox_values(tiny, [
+            "import os, socket\nuid = os.getuid()\nenv = sorted(os.environ)\n"
+            "try:\n"
+            f"    socket.create_connection(('127.0.0.1', {port}), timeout=1).close()\n"
+            "    net = 'connected'\n"
+            "except OSError as err:\n"
+            "    net = type(err).__name__\n"
+            "bundle = os.path.exists(" + repr(str(tiny.released.bundle)) + ")"
+        ], ["uid", "env", "net", "bundle"])
+        assert values["uid"] >= isolation.BASE_UID
+        assert values["net"] != "connected"
+        assert values["bundle"] is False
+        assert "COURSE_GRADER_LIMITS_ONLY" not in values["env"]
+        record = grade_cells(tiny, "z-assassin",
+                             ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"])
+        assert record.score == full_marks(tiny) and "PermissionError" in str(record.cell_errors)
+        assert get_runner() is first and first.alive()
+        reset_runner()
+        second = get_runner()
+        assert second.pid != first.pid and _parent(second.pid) == zygote.process.pid
+    finally:
+        server.close()
+        reset_runner()
+        client.stop_zygote()
+    assert zygote.process.poll() is not None, "the zygote must stop with its control socket"
