@@ -348,19 +348,19 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
 
     Preloading takes ~1.6 s of CPU; a pool of N workers then pays it once instead of N times.
     The forked runner is exactly what a fresh runner would be after preloading; it inherits no
-    secret either (this process never receives tests). Stops when the control socket closes."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished runners
+    secret either (this process never receives tests). When the control socket closes it waits
+    for its runners (they end when their clients close), so their CPU time is accounted to it."""
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1, 1)
         except OSError:
-            return
+            break
         if not message:
-            return
+            break
+        _reap_finished()
         if not fds:
             continue
         if os.fork() == 0:
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a runner waits for its children
             control.close()
             isolation.become_subreaper()
             try:
@@ -368,6 +368,21 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
             finally:
                 os._exit(0)
         os.close(fds[0])
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            return
+
+
+def _reap_finished() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def main() -> None:
