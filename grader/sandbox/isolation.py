@@ -232,18 +232,19 @@ def kill_uid(uid: int) -> None:
                 pass
             os._exit(0)
         os.waitpid(pid, 0)
-        _reap()
+        reap_exited()
 
 
-def _reap() -> None:
-    """Collect exited children (the runner is the subreaper of submissions' orphans)."""
+def reap_exited() -> bool:
+    """Collect exited children (the runner is the subreaper of submissions' orphans, the
+    zygote the parent of runners); True if any child is still alive."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return False
         if pid == 0:
-            return
+            return True
 
 
 def probe_namespaces(hide_test: str | None = None) -> str:

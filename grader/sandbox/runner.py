@@ -299,17 +299,6 @@ class Runner:
                     f"{where} before its answers could be read"}
         return {"status": "ok", "done": done}
 
-    @staticmethod
-    def _children_left() -> bool:
-        """Reap exited children; True if any child is still alive."""
-        while True:
-            try:
-                reaped, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return False
-            if reaped == 0:
-                return True
-
     def _kill(self, pid: int) -> None:
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
@@ -322,11 +311,11 @@ class Runner:
 
         The runner is the subreaper of everything a submission starts, so "no child left" means
         nothing survived, and the common case costs one waitpid instead of a /proc scan."""
-        if self._children_left():
+        if isolation.reap_exited():
             self._kill(pid)
             if self.root:
                 isolation.kill_uid(isolation.BASE_UID + pid)
-            self._children_left()
+            isolation.reap_exited()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -357,7 +346,7 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
             break
         if not message:
             break
-        _reap_finished()
+        isolation.reap_exited()
         if not fds:
             continue
         if os.fork() == 0:
@@ -372,16 +361,6 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
         try:
             os.wait()
         except ChildProcessError:
-            return
-
-
-def _reap_finished() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
             return
 
 

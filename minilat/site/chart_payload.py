@@ -17,6 +17,7 @@ import json
 import math
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 import vl_convert
 
@@ -170,8 +171,6 @@ def _compact_svg(svg: str) -> str:
     repeats one stroke on 1,500 cells). Inherited attributes every child of a group shares move
     to the group, `opacity="1"` (the default, not inherited) goes, colours become hex, and
     coordinates keep three decimals (a thousandth of a pixel)."""
-    from xml.etree import ElementTree
-
     ElementTree.register_namespace("", _SVG_NS)
     ElementTree.register_namespace("xlink", _XLINK_NS)
     root = ElementTree.fromstring(svg)
