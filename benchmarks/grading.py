@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import statistics
 import sys
@@ -36,6 +37,7 @@ AUTO_QUESTIONS: list[Any] = []  # filled in main() from the exercise set
 # Share of each kind in a realistic batch (a stuck notebook or two per hundred).
 MIX = [("correct", 0.60), ("partly_wrong", 0.20), ("blank", 0.10), ("broken", 0.08),
        ("looping", 0.02)]
+SHUFFLE_SEED = 2026
 
 
 def _with_answer(notebook: dict[str, Any], question: str, source: str) -> dict[str, Any]:
@@ -82,6 +84,9 @@ def generate(folder: Path, n: int, solved: dict, blank: dict) -> Counter:
     for kind, share in MIX:
         kinds += [kind] * round(n * share)
     kinds = (kinds + ["correct"] * n)[:n]
+    # A class folder is sorted by student, not by what went wrong: stuck notebooks sit at
+    # random places (fixed seed, so every run grades the same folder), not all at the end.
+    random.Random(SHUFFLE_SEED).shuffle(kinds)
     for number, kind in enumerate(kinds):
         (folder / f"s{number:05d}.ipynb").write_bytes(make_submission(kind, number, solved, blank))
     return Counter(kinds)

@@ -180,9 +180,10 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                on_done: Callable[[Path, ResultRecord], None]) -> list[Path]:
     """Grade ``paths`` on a fresh pool; return those lost to a dead grading process."""
     lost = []
-    _warm_checker(bundle)
-    # One runner preloads pandas/Altair; the workers' runners are forked from it.
+    # One runner preloads pandas/Altair; the workers' runners are forked from it. It starts
+    # first so that its preloading and the checker's warm-up share the two cores.
     start_zygote()
+    _warm_checker(bundle)
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             futures: dict[Future, Path] = {

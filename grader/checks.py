@@ -8,7 +8,7 @@ never the test code or its error message (which could quote expected values).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from grader import testing
@@ -35,7 +35,9 @@ class QuestionResult:
     outcomes: list[TestOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["outcomes"] = [vars(outcome).copy() for outcome in self.outcomes]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuestionResult:

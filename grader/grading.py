@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,11 @@ class ResultRecord:
     sandbox: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for JSON (shallow: `dataclasses.asdict` deep-copies every record, which
+        the batch's main process paid for each submission)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["questions"] = [question.to_dict() for question in self.questions]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ResultRecord:
@@ -128,12 +133,17 @@ def needed_by_sandbox(path: Path) -> bool:
 
 def hidden_paths(bundle: Bundle, submission_path: Path, limits: Limits) -> list[str]:
     """What student code must not see: the limits' list, the bundle, the submissions folder."""
-    paths = [Path(p) for p in limits.hide]
-    if bundle.path is not None:
-        paths.append(bundle.path)
-    paths.append(submission_path.parent)
-    unique = dict.fromkeys(str(p.resolve()) for p in paths if not needed_by_sandbox(p))
-    return list(unique)
+    return list(_hidden(bundle.path, submission_path.parent, limits.hide))
+
+
+@lru_cache(maxsize=64)
+def _hidden(bundle_path: Path | None, folder: Path, hide: tuple[str, ...]) -> tuple[str, ...]:
+    # Resolving costs dozens of stat calls; a batch asks the same question for every notebook.
+    paths = [Path(p) for p in hide]
+    if bundle_path is not None:
+        paths.append(bundle_path)
+    paths.append(folder)
+    return tuple(dict.fromkeys(str(p.resolve()) for p in paths if not needed_by_sandbox(p)))
 
 
 def grade_submission(bundle: Bundle | Path, submission_path: Path,

@@ -232,3 +232,24 @@ def test_console_script_is_declared() -> None:
 
     [script] = [e for e in entry_points(group="console_scripts") if e.name == "course"]
     assert script.value == "grader.cli:main"
+
+
+def test_cached_records_hold_everything_the_record_does() -> None:
+    """The cache's JSON comes from ResultRecord.to_dict (shallow, for speed): it must carry the
+    same data as a deep `asdict` and rebuild an equal record."""
+    import dataclasses
+
+    from grader.checks import QuestionResult, TestOutcome
+    from grader.grading import ResultRecord
+
+    record = ResultRecord(
+        "ada", "graded", 3.0, 4.0, "1 cell(s) raised errors: cell 2: NameError: x",
+        [QuestionResult("q1", "auto", "answered", 3.0, 4.0, ["a hint"],
+                        [TestOutcome(True, 3.0, False), TestOutcome(False, 0.0, True, "no")]),
+         QuestionResult("q2", "written", "manual", 0.0, 2.0)],
+        {"q2": "my essay"}, [{"cell": 2, "error": "NameError: x"}], "ab" * 32, "cd" * 32, 0.04,
+        {"root": True, "namespaces": True},
+    )
+    as_json = json.loads(json.dumps(record.to_dict()))
+    assert as_json == dataclasses.asdict(record)
+    assert ResultRecord.from_dict(as_json) == record

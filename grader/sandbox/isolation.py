@@ -108,18 +108,28 @@ def _expose(plan: dict[str, list[str]]) -> None:
             os.close(handle)
 
 
+TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def temporary_bind_plan(keep: list[str]) -> dict[str, list[str]]:
+    """For each temporary folder, the kept folders inside it (see `new_namespaces`). Resolving
+    paths costs dozens of stat calls, so the runner plans once and every child reuses it."""
+    return {tmp: _paths_under(tmp, keep) for tmp in TEMPORARY_FOLDERS if os.path.isdir(tmp)}
+
+
 def new_namespaces(hide: list[str], scratch_mb: int,
                    expose: dict[str, list[str]] | None = None,
-                   keep: list[str] | None = None, network: bool = True) -> None:
+                   keep: dict[str, list[str]] | None = None, network: bool = True) -> None:
     """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only).
 
     `network=False` keeps the caller's network namespace: the runner enters an empty one once
     (`leave_network`) and its children inherit it, which spares creating and tearing down a
     network namespace per submission.
 
-    `keep` lists folders the child must still read (Python's sys.path, the course data): when
-    one lies under a temporary folder — a checkout in /tmp, as CI may use — it is bound back
-    into the private tmpfs, with the hidden paths beneath it still hidden.
+    `keep` (from `temporary_bind_plan`) names folders the child must still read (Python's
+    sys.path, the course data) that lie under a temporary folder — a checkout in /tmp, as CI
+    may use: they are bound back into the private tmpfs, with the hidden paths beneath them
+    still hidden.
     """
     unshare(CLONE_NEWNS | (CLONE_NEWNET if network else 0))
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
@@ -129,9 +139,9 @@ def new_namespaces(hide: list[str], scratch_mb: int,
             mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
         elif os.path.exists(path):
             mount("/dev/null", path, None, MS_BIND, None)
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
+    plan = keep if keep is not None else temporary_bind_plan([])
+    for tmp, kept in plan.items():
         if os.path.isdir(tmp):
-            kept = _paths_under(tmp, keep or [])
             handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in kept]
             size = f"size={scratch_mb}m,mode=1777"
             mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size)
