@@ -36,11 +36,14 @@ from grader.sandbox.client import start_zygote, stop_zygote
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
 
-def _cache_key(bundle: Bundle, limits: Limits, path: Path) -> str:
-    digest = hashlib.sha256()
-    digest.update(bundle.sha256.encode())
+def _settings_key(bundle: Bundle, limits: Limits) -> bytes:
+    """What, besides a submission's bytes, decides its result: the bundle and the limits."""
     settings = {k: v for k, v in asdict(limits).items() if k != "hide"}
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return (bundle.sha256 + json.dumps(settings, sort_keys=True)).encode()
+
+
+def _cache_key(settings: bytes, path: Path) -> str:
+    digest = hashlib.sha256(settings)
     digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -234,8 +237,9 @@ def grade_folder(
 
     records: dict[str, ResultRecord] = {}
     todo, keys = [], {}
+    settings = _settings_key(bundle, limits)
     for path in paths:
-        key = keys[path] = _cache_key(bundle, limits, path)
+        key = keys[path] = _cache_key(settings, path)
         cached = cache_dir / f"{key}.json"
         if cached.exists() and path.stem != student:
             try:
