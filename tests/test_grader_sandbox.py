@@ -611,3 +611,36 @@ def test_runners_forked_from_one_zygote_keep_every_guarantee(tiny: Tiny) -> None
         reset_runner()
         client.stop_zygote()
     assert zygote.process.poll() is not None, "the zygote must stop with its control socket"
+
+
+def test_each_distinct_answer_is_tested_once_and_every_record_is_its_own(
+        tiny: Tiny, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class hands in the same answers again and again: equal answer data is rebuilt and
+    tested once per grading process, gets the equal result, and a different answer is tested."""
+    import grader.grading as grading
+
+    tested: list[str] = []
+    real_check = grading.check_question
+
+    def counting_check(question: dict, answer: Any, namespace: Any, run_hidden: bool) -> Any:
+        if question["kind"] == "auto":
+            tested.append(question["id"])
+        return real_check(question, answer, namespace, run_hidden)
+
+    monkeypatch.setattr(grading, "check_question", counting_check)
+    monkeypatch.setattr(grading, "_checked", type(grading._checked)())
+    auto = [q for q in tiny.bundle.questions if q["kind"] == "auto"]
+
+    first = grade_cells(tiny, "memo-first", [])
+    assert sorted(tested) == sorted(q["id"] for q in auto)
+    tested.clear()
+    second = grade_cells(tiny, "memo-second", ["# another student, the same answers"])
+    assert tested == [], "equal answers are not tested again"
+    assert (second.score, second.questions) == (first.score, first.questions) == \
+        (full_marks(tiny), first.questions)
+    second.questions[0].messages.append("only in the second record")
+    assert "only in the second record" not in first.questions[0].messages
+
+    wrong = grade_cells(tiny, "memo-wrong", [f"{auto[0]['answer']} = None"])
+    assert tested == [auto[0]["id"]], "only the changed answer is tested"
+    assert wrong.score < first.score
