@@ -644,3 +644,29 @@ def test_each_distinct_answer_is_tested_once_and_every_record_is_its_own(
     wrong = grade_cells(tiny, "memo-wrong", [f"{auto[0]['answer']} = None"])
     assert tested == [auto[0]["id"]], "only the changed answer is tested"
     assert wrong.score < first.score
+
+
+def test_each_runner_process_has_its_own_progress_page() -> None:
+    """The cell a child is in travels through a shared page. Runners forked from one zygote
+    must not share it, or one student's notebook could write another's timeout message."""
+    from grader.sandbox.child import CELL_SLOT, ProgressPage, cell_in_progress
+
+    progress = ProgressPage()
+    mine = progress.reset()
+    assert progress.page() is mine and cell_in_progress(mine) is None
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a runner forked from the zygote, whose child reaches cell 7
+        try:
+            theirs = progress.reset()
+            CELL_SLOT.pack_into(theirs, 0, 7)
+            os.write(write_fd, b"own" if theirs is not mine and cell_in_progress(theirs) == 7
+                     else b"shared")
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    answer = os.read(read_fd, 16)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    assert answer == b"own"
+    assert cell_in_progress(mine) is None, "the other runner's cell did not reach this one"

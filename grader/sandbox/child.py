@@ -29,11 +29,26 @@ CELL_SLOT = struct.Struct("<q")
 NO_CELL = -1
 
 
-def new_progress_page() -> mmap.mmap:
-    """Memory the runner shares with each child it forks (MAP_SHARED, anonymous)."""
-    page = mmap.mmap(-1, mmap.PAGESIZE)
-    CELL_SLOT.pack_into(page, 0, NO_CELL)
-    return page
+class ProgressPage:
+    """Memory a runner shares with each child it forks (MAP_SHARED, anonymous): one page per
+    runner *process*. Runners forked from the zygote would otherwise share the zygote's page and
+    read each other's children, so a process that did not create the page makes its own."""
+
+    def __init__(self) -> None:
+        self._owner = -1
+        self._page: mmap.mmap | None = None
+
+    def page(self) -> mmap.mmap:
+        if self._page is None or self._owner != os.getpid():
+            self._page = mmap.mmap(-1, mmap.PAGESIZE)
+            self._owner = os.getpid()
+        return self._page
+
+    def reset(self) -> mmap.mmap:
+        """The page, saying "no cell yet" (before each fork)."""
+        page = self.page()
+        CELL_SLOT.pack_into(page, 0, NO_CELL)
+        return page
 
 
 def cell_in_progress(page: mmap.mmap) -> int | None:
