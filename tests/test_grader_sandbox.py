@@ -362,6 +362,26 @@ def test_instructor_environment_is_not_visible(tiny: Tiny,
     assert "token-that-must-not-leak" not in repr(values["env"])
 
 
+def test_instructor_environment_is_not_in_the_childs_memory(tiny: Tiny,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clearing os.environ leaves the strings the process started with in its memory, where
+    /proc/self/environ (or a scan of the stack) finds them: the runner must start without them."""
+    monkeypatch.setenv("COURSE_TEST_TOKEN", "token-that-must-not-leak")
+    reset_runner()
+    cells = ["import ctypes\n"
+             "ranges = [line.split()[0] for line in open('/proc/self/maps') if '[stack]' in line]\n"
+             "low, high = (int(x, 16) for x in ranges[0].split('-'))\n"
+             "stack = ctypes.string_at(low, high - low)\n"
+             "stack_size = len(stack)\n"
+             "found = b'token-that-must-not-leak' in stack"]
+    try:
+        values = sandbox_values(tiny, cells, ["stack_size", "found"])
+    finally:
+        reset_runner()
+    assert values["stack_size"] > 0
+    assert values["found"] is False
+
+
 # --- forged results, altered submissions -----------------------------------------------------
 
 @LINUX_ROOT

@@ -99,14 +99,21 @@ def _quiet_fds(keep: int) -> None:
 
 
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS", "ARROW_DEFAULT_MEMORY_POOL", "MINILAT_GRADING")
+            "MKL_NUM_THREADS", "ARROW_DEFAULT_MEMORY_POOL", "MINILAT_GRADING", "MINILAT_DATA_DIR")
+
+
+def trim_environment() -> None:
+    """The instructor's environment (tokens, paths) is none of the submission's business. The
+    runner trims its own once, so a child only has to say where home is."""
+    kept = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    os.environ.clear()
+    os.environ.update(kept)
 
 
 def _clean_environment(home: str) -> None:
-    """The instructor's environment (tokens, paths) is none of the submission's business."""
-    kept = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
-    os.environ.clear()
-    os.environ.update(kept, HOME=home, TMPDIR=home)
+    if not set(os.environ) <= {*KEEP_ENV, "HOME", "TMPDIR"}:
+        trim_environment()
+    os.environ.update(HOME=home, TMPDIR=home)
 
 
 def strip_magics(source: str) -> str:
@@ -148,15 +155,19 @@ def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any],
 def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: dict[str, Any],
                namespaces_ok: bool, scratch: str | None,
                expose: dict[str, list[str]] | None = None,
-               keep: dict[str, list[str]] | None = None) -> None:
-    """Entry point in the forked child. Never returns."""
+               keep: dict[str, list[str]] | None = None,
+               base_bytes: int | None = None, root: bool | None = None) -> None:
+    """Entry point in the forked child. Never returns.
+
+    ``base_bytes`` is the runner's address space at the fork (the child's own, read before
+    forking because reading /proc here costs more); ``root``, whether the full sandbox applies."""
     clock = [time.perf_counter()]
     faults = [resource.getrusage(resource.RUSAGE_SELF).ru_minflt]
     try:
         os.setsid()
         _quiet_fds(fd)
         limits = request["limits"]
-        root = isolation.is_linux_root()
+        root = isolation.is_linux_root() if root is None else root
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
             # The runner already left the network (see Runner): a new mount namespace suffices.
@@ -175,7 +186,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
             os.chown(os.path.join(scratch, "submission.py"), uid, uid)
         os.chdir(scratch)
         _clean_environment(scratch)
-        base = isolation.address_space_bytes()
+        base = isolation.address_space_bytes() if base_bytes is None else base_bytes
         memory = base + int(limits["memory_mb"]) * 2**20 if base else None
         isolation.set_limits(
             limits["cpu_seconds"], memory, int(limits["processes"]), int(limits["output_bytes"])

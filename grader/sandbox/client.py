@@ -10,6 +10,7 @@ import subprocess
 import sys
 from typing import Any
 
+from grader.sandbox.child import KEEP_ENV
 from grader.sandbox.runner import HEADER, read_frame, write_frame
 
 # One thread per library: forks of a process with live thread pools can deadlock.
@@ -24,6 +25,20 @@ THREAD_ENV = {
 }
 
 
+# What a runner starts with besides KEEP_ENV: how to find Python and the grader, where its own
+# temporary folders go, and the tests' switch to the limits-only sandbox.
+RUNNER_START_ENV = ("PYTHONPATH", "PYTHONHOME", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "HOME",
+                    "TMPDIR", "COURSE_GRADER_LIMITS_ONLY")
+
+
+def runner_environment() -> dict[str, str]:
+    """The environment a runner (or zygote) is started with: never the instructor's whole
+    environment. Clearing ``os.environ`` later would not be enough — the strings a process
+    starts with stay on its stack, where student code forked from it could read them."""
+    names = (*KEEP_ENV, *RUNNER_START_ENV)
+    return {**{k: os.environ[k] for k in names if k in os.environ}, **THREAD_ENV}
+
+
 class RunnerError(RuntimeError):
     pass
 
@@ -35,12 +50,11 @@ class RunnerClient:
         self.process: subprocess.Popen | None = None
         self.connection = connection
         if connection is None:
-            env = {**os.environ, **THREAD_ENV}
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "grader.sandbox.runner"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                env=env,
+                env=runner_environment(),
                 close_fds=True,
             )
             assert self.process.stdin is not None and self.process.stdout is not None
@@ -106,7 +120,7 @@ class Zygote:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.runner", "--zygote", str(remote.fileno())],
             stdin=subprocess.DEVNULL, pass_fds=(remote.fileno(),),
-            env={**os.environ, **THREAD_ENV},
+            env=runner_environment(),
         )
         remote.close()
         self.control = control
