@@ -382,6 +382,35 @@ def test_instructor_environment_is_not_in_the_childs_memory(tiny: Tiny,
     assert values["found"] is False
 
 
+def test_an_earlier_submission_is_not_in_a_later_ones_memory(tiny: Tiny) -> None:
+    """A child is a copy of the runner's memory. The runner must never have held another
+    student's code or answers, or a later notebook could scan for them (and copy them)."""
+    earlier = ["alice_answer = 'ALICE-ANSWER-' + str(6 * 7)\n# ALICE-CODE-MARKER"]
+    assert sandbox_values(tiny, earlier, ["alice_answer"]) == {"alice_answer": "ALICE-ANSWER-42"}
+    # The patterns never hold the marked text itself (a search string would find itself).
+    scan = (
+        "import ctypes, re\n"
+        "wanted = [re.compile(rb'ALIC[E]-ANSWE[R]-4[2]'), re.compile(rb'ALIC[E]-COD[E]-MARKE[R]')]\n"
+        "found, scanned = [], 0\n"
+        "for line in open('/proc/self/maps').read().splitlines():\n"
+        "    fields = line.split()\n"
+        "    if not fields[1].startswith('rw'):\n"
+        "        continue\n"
+        "    low, high = (int(x, 16) for x in fields[0].split('-'))\n"
+        "    if high - low > 256 * 2**20:\n"
+        "        continue\n"
+        "    try:\n"
+        "        memory = ctypes.string_at(low, high - low)\n"
+        "    except Exception:\n"
+        "        continue\n"
+        "    scanned += len(memory)\n"
+        "    found += [n for n, w in enumerate(wanted) if w.search(memory)]\n"
+    )
+    values = sandbox_values(tiny, [scan], ["found", "scanned"])
+    assert values["scanned"] > 50 * 2**20, "the scan read the warm runtime's memory"
+    assert values["found"] == []
+
+
 # --- forged results, altered submissions -----------------------------------------------------
 
 @LINUX_ROOT

@@ -1,10 +1,12 @@
 """What a forked child does with one submission: isolate, limit, run its cells, send answers.
 
-The child reports to the runner in two ways. Before each cell it writes the cell's number into a
-page of memory shared with the runner (no system call, no wake-up: the runner reads it only to
-say where a timeout or crash happened). At the end it sends ``{"done": {...}}`` with the encoded
-answers as a JSON line on a pipe. Student code can write to both; that only lets it send plain
-data — the same as assigning variables — because all scoring happens in the checker process.
+The child's own channel is a socket to the grading process (see :mod:`grader.sandbox.wire`):
+it first reads its code cells there, and at the end sends ``{"done": {...}}`` with the encoded
+answers as a JSON line. The runner that forked it never sees either. Before each cell the child
+writes the cell's number into a page of memory shared with the runner (no system call, no
+wake-up: the runner reads it only to say where a timeout or crash happened). Student code can
+write to both; that only lets it send plain data — the same as assigning variables — because
+all scoring happens in the checker process.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 from typing import Any
 
 from grader.sandbox import isolation
+from grader.sandbox.wire import read_frame_from_fd
 from grader.values import Refused, encode
 
 MAGIC_LINE = re.compile(r"^\s*[%!]")
@@ -159,11 +162,16 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
                base_bytes: int | None = None, root: bool | None = None) -> None:
     """Entry point in the forked child. Never returns.
 
-    ``base_bytes`` is the runner's address space at the fork (the child's own, read before
-    forking because reading /proc here costs more); ``root``, whether the full sandbox applies."""
+    ``fd`` is the submission's socket to the grading process; ``request`` holds what the runner
+    knows (setup, limits, answer names, hidden paths). ``base_bytes`` is the runner's address
+    space at the fork (the child's own, read before forking because reading /proc here costs
+    more); ``root``, whether the full sandbox applies."""
     clock = [time.perf_counter()]
     faults = [resource.getrusage(resource.RUSAGE_SELF).ru_minflt]
     try:
+        cells = read_frame_from_fd(fd)
+        if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+            raise ValueError("malformed cells")
         os.setsid()
         _quiet_fds(fd)
         limits = request["limits"]
@@ -180,7 +188,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         if root:
             os.chown(scratch, uid, uid)
         with open(os.path.join(scratch, "submission.py"), "w", encoding="utf-8") as handle:
-            for cell in request["cells"]:
+            for cell in cells:
                 handle.write(f"# --- cell {cell['index']} ---\n{cell['source']}\n")
         if root:
             os.chown(os.path.join(scratch, "submission.py"), uid, uid)
@@ -202,7 +210,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         namespace = dict(template)
         clock.append(time.perf_counter())
         faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
-        errors = run_cells(request["cells"], namespace, progress)
+        errors = run_cells(cells, namespace, progress)
         clock.append(time.perf_counter())
         faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
         answers = encode_answers(namespace, request["answers"])

@@ -8,10 +8,12 @@ import select
 import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
 from grader.sandbox.child import KEEP_ENV
-from grader.sandbox.runner import HEADER, read_frame, write_frame
+from grader.sandbox.outcome import interpret
+from grader.sandbox.wire import HEADER, encode_frame, recv_frame, send_frame
 
 # One thread per library: forks of a process with live thread pools can deadlock.
 THREAD_ENV = {
@@ -48,20 +50,18 @@ class RunnerClient:
 
     def __init__(self, connection: socket.socket | None = None) -> None:
         self.process: subprocess.Popen | None = None
-        self.connection = connection
         if connection is None:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "grader.sandbox.runner"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=runner_environment(),
-                close_fds=True,
-            )
-            assert self.process.stdin is not None and self.process.stdout is not None
-            self.writer, self.reader = self.process.stdin, self.process.stdout
-        else:
-            self.writer = connection.makefile("wb")
-            self.reader = connection.makefile("rb")
+            connection, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "grader.sandbox.runner", "--socket",
+                     str(theirs.fileno())],
+                    stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                    env=runner_environment(), close_fds=True,
+                )
+            finally:
+                theirs.close()
+        self.connection = connection
         self.closed = False
         hello = self._read(timeout=120)
         if not hello or not hello.get("ready"):
@@ -70,20 +70,96 @@ class RunnerClient:
         self.pid: int = int(hello["pid"])
 
     def _read(self, timeout: float) -> Any:
-        ready, _, _ = select.select([self.reader], [], [], timeout)
+        ready, _, _ = select.select([self.connection], [], [], timeout)
         if not ready:
             raise RunnerError("the sandbox runner stopped answering")
-        return read_frame(self.reader)
+        message, fd = recv_frame(self.connection)
+        if fd is not None:
+            os.close(fd)
+        return message
 
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Grade-run one submission: the runner gets everything but its cells, and hands the
+        child a socket whose other end is ours — the cells go out and the answers come back
+        here, never through the runner."""
+        limits = request["limits"]
+        control = {key: value for key, value in request.items() if key != "cells"}
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            write_frame(self.writer, request)
-            reply = self._read(timeout=float(request["limits"]["wall_seconds"]) + 60)
+            try:
+                send_frame(self.connection, control, fd=theirs.fileno())
+            finally:
+                theirs.close()
+            received, too_big, report = self._exchange(mine, request["cells"], limits)
         except (OSError, ValueError) as err:
             raise RunnerError(f"the sandbox runner failed: {err}") from err
-        if reply is None:
-            raise RunnerError("the sandbox runner exited")
-        return reply
+        finally:
+            mine.close()
+        if report.get("status") != "ended":
+            return report  # the runner could not start the child (e.g. the setup code failed)
+        outcome = interpret(received, too_big, report, limits)
+        outcome["seconds"] = report.get("seconds", 0.0)
+        return outcome
+
+    def _exchange(self, channel: socket.socket, cells: list[dict[str, Any]],
+                  limits: dict[str, Any]) -> tuple[bytearray, bool, dict[str, Any]]:
+        """Send the cells, collect what the child sends (up to the answer limit) until the
+        runner reports how the child ended, then whatever was still in flight."""
+        outgoing = encode_frame(cells)
+        max_bytes = int(limits["result_bytes"])
+        received, too_big, open_ = bytearray(), False, True
+        channel.setblocking(False)
+        deadline = time.monotonic() + float(limits["wall_seconds"]) + 60
+        report = None
+        while report is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RunnerError("the sandbox runner stopped answering")
+            readers = [self.connection] + ([channel] if open_ else [])
+            writers = [channel] if outgoing and open_ else []
+            readable, writable, _ = select.select(readers, writers, [], remaining)
+            if writable:
+                try:
+                    outgoing = outgoing[channel.send(outgoing):]
+                except BlockingIOError:
+                    pass
+                except OSError:  # the child is gone before reading its cells
+                    outgoing = b""
+            if channel in readable:
+                open_, too_big = self._receive(channel, received, max_bytes)
+            if self.connection in readable:
+                report, fd = recv_frame(self.connection)
+                if fd is not None:
+                    os.close(fd)
+                if report is None:
+                    raise RunnerError("the sandbox runner exited")
+        while open_ and not too_big:  # the child and all it started have ended: drain
+            readable, _, _ = select.select([channel], [], [], 0)
+            if not readable:
+                break
+            open_, too_big = self._receive(channel, received, max_bytes)
+        return received, too_big, report
+
+    @staticmethod
+    def _receive(channel: socket.socket, received: bytearray,
+                 max_bytes: int) -> tuple[bool, bool]:
+        """Read what is waiting into ``received``; (still open, over the limit)."""
+        try:
+            chunk = channel.recv(1 << 16)
+        except BlockingIOError:
+            return True, False
+        except OSError:
+            return False, False
+        if not chunk:
+            return False, False
+        received += chunk
+        if len(received) > max_bytes:
+            try:  # the child's (and any helper's) next write fails, and it ends
+                channel.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass
+            return False, True
+        return True, False
 
     def alive(self) -> bool:
         if self.process is not None:
@@ -91,22 +167,19 @@ class RunnerClient:
         return not self.closed
 
     def close(self) -> None:
-        """Ask the runner to stop (end of input), then make sure; always reap it."""
+        """Close our end (the runner then stops); for a spawned runner make sure, and reap."""
         self.closed = True
+        try:
+            self.connection.close()
+        except OSError:
+            pass
         if self.process is None:  # a zygote's runner: it exits when its socket closes
-            for stream in (self.writer, self.reader, self.connection):
-                try:
-                    stream.close()  # type: ignore[union-attr]
-                except OSError:
-                    pass
             return
-        if self.process.poll() is None:
-            try:
-                self.writer.close()
-                self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-        self.process.wait()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class Zygote:

@@ -1,9 +1,12 @@
 """The warm fork server: ``python -m grader.sandbox.runner`` (started by :mod:`client`).
 
 A fresh interpreter that imports pandas, numpy, pyarrow and altair once, then forks one child
-per submission. It never receives tests, bundles or solutions — only a submission's code cells,
-the public setup code and the names of the answer variables — so nothing secret is in the memory
-a child inherits. Protocol: length-prefixed JSON frames on stdin/stdout.
+per submission. It never receives tests, bundles or solutions — and not the submissions either:
+a request holds only the public setup code, the parameters, the names of the answer variables
+and the limits, plus (as a passed file descriptor) a socket on which the child itself receives
+its code cells and sends its answers to the grading process. So nothing secret, and no other
+student's work, is in the memory a child inherits. Protocol: :mod:`grader.sandbox.wire` frames
+on a Unix socket.
 """
 
 from __future__ import annotations
@@ -11,36 +14,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import mmap
 import os
 import select
 import shutil
 import signal
 import socket
-import struct
 import sys
 import tempfile
 import time
-from typing import Any, BinaryIO
+from typing import Any
 
 from grader.sandbox import isolation
 from grader.sandbox.child import ProgressPage, cell_in_progress, child_main, trim_environment
-
-HEADER = struct.Struct(">Q")
-
-
-def read_frame(stream: BinaryIO) -> Any:
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    (size,) = HEADER.unpack(header)
-    return json.loads(stream.read(size))
-
-
-def write_frame(stream: BinaryIO, message: Any) -> None:
-    data = json.dumps(message).encode("utf-8")
-    stream.write(HEADER.pack(len(data)) + data)
-    stream.flush()
+from grader.sandbox.outcome import cpu_limit
+from grader.sandbox.wire import recv_frame, send_frame
 
 
 def preload() -> None:
@@ -143,12 +130,6 @@ def _data_dirs() -> list[str]:
     return [str(resolve_data_dir())]
 
 
-def _cpu_limit(limits: dict[str, Any]) -> float:
-    """The exact CPU limit; RLIMIT_CPU (`cpu_seconds`) counts whole seconds, so the runner
-    watches this one itself."""
-    return float(limits.get("cpu_limit", limits["cpu_seconds"]))
-
-
 def _noop(*_args: Any, **_kwargs: Any) -> None:
     """check() while grading: the grader runs the tests itself."""
 
@@ -184,128 +165,70 @@ class Runner:
             self.templates[key] = namespace
         return self.templates[key]
 
-    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+    def run(self, request: dict[str, Any], channel: int) -> dict[str, Any]:
+        """Fork a child for one submission, whose cells and answers travel on ``channel`` (a
+        socket to the grading process, closed here at once); wait for it within the limits.
+        The reply says how the child ended, never what it said."""
         try:
-            template = self.template(request["setup"], request["params"])
-        except Exception as err:
-            return {"status": "error", "reason": f"the exercise setup code failed: {err}"}
-        limits = request["limits"]
-        scratch = None
-        if not self.namespace_problem == "":
-            scratch = tempfile.mkdtemp(prefix="course-submission-")
-        read_fd, write_fd = os.pipe()
-        progress = self.progress.reset()
-        base_bytes = isolation.address_space_bytes()
-        started = time.monotonic()
-        # Objects alive now are never collected in the child: the collector then does not touch
-        # (and copy-on-write duplicate) every page the runner owns. Measured: about 3x faster.
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            child_main(write_fd, progress, request, template,
-                       self.namespace_problem == "", scratch, self.expose, self.keep,
-                       base_bytes, self.root)
-            os._exit(70)  # child_main never returns
-        os.close(write_fd)
-        try:
-            outcome = self._collect(pid, read_fd, started, limits, progress)
+            try:
+                template = self.template(request["setup"], request["params"])
+            except Exception as err:
+                return {"status": "error", "reason": f"the exercise setup code failed: {err}"}
+            limits = request["limits"]
+            scratch = None
+            if not self.namespace_problem == "":
+                scratch = tempfile.mkdtemp(prefix="course-submission-")
+            progress = self.progress.reset()
+            base_bytes = isolation.address_space_bytes()
+            started = time.monotonic()
+            # Objects alive now are never collected in the child: the collector then does not
+            # touch (and copy-on-write duplicate) every page the runner owns. About 3x faster.
+            gc.freeze()
+            pid = os.fork()
+            if pid == 0:
+                child_main(channel, progress, request, template,
+                           self.namespace_problem == "", scratch, self.expose, self.keep,
+                           base_bytes, self.root)
+                os._exit(70)  # child_main never returns
         finally:
-            os.close(read_fd)
+            os.close(channel)
+        try:
+            status, stop = self._wait(pid, started, limits)
+        finally:
             self._cleanup(pid, scratch)
-        outcome["seconds"] = round(time.monotonic() - started, 4)
-        return outcome
+        return {"status": "ended", "wait_status": status, "stop": stop,
+                "last_cell": cell_in_progress(progress),
+                "seconds": round(time.monotonic() - started, 4)}
 
-    def _collect(self, pid: int, read_fd: int, started: float, limits: dict[str, Any],
-                 progress: mmap.mmap) -> dict[str, Any]:
+    def _wait(self, pid: int, started: float, limits: dict[str, Any]) -> tuple[int, str]:
+        """The child's wait status, and why it was stopped ("timeout", "cpu") if it was."""
         deadline = started + float(limits["wall_seconds"])
-        cpu_limit = _cpu_limit(limits)
-        max_bytes = int(limits["result_bytes"])
+        most_cpu = cpu_limit(limits)
         pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
-        buffer = bytearray()
-        exited, status, stop = False, 0, ""
-        os.set_blocking(read_fd, False)
-        while not exited:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                stop = "timeout"
-                break
-            watch = [read_fd] + ([pidfd] if pidfd is not None else [])
-            ready, _, _ = select.select(watch, [], [], min(remaining, 0.05))
-            if read_fd in ready:
-                buffer += self._drain(read_fd, max_bytes - len(buffer))
-                if len(buffer) > max_bytes:
-                    stop = "too_big"
+        stop = ""
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    stop = "timeout"
                     break
-            done_pid, status = os.waitpid(pid, os.WNOHANG)
-            exited = done_pid == pid
-            if not exited and time.monotonic() - started >= cpu_limit / 2 \
-                    and isolation.cpu_seconds_of(pid) > cpu_limit:
-                stop = "cpu"
-                break
-        if exited:
-            buffer += self._drain(read_fd, max_bytes - len(buffer))
-            if len(buffer) > max_bytes:
-                stop = "too_big"
-        if pidfd is not None:
-            os.close(pidfd)
-        if not exited:
-            self._kill(pid)
-            _, status = os.waitpid(pid, 0)
-        return self._interpret(buffer, status, stop, limits, cell_in_progress(progress))
-
-    @staticmethod
-    def _drain(fd: int, limit: int) -> bytes:
-        """Read what is waiting, up to ``limit`` bytes (a writer must not keep us here)."""
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-
-    @staticmethod
-    def _interpret(buffer: bytes, status: int, stop: str, limits: dict[str, Any],
-                   last_cell: int | None) -> dict[str, Any]:
-        done, sandbox_failed = None, None
-        for line in bytes(buffer).split(b"\n"):
-            try:
-                message = json.loads(line)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if not isinstance(message, dict):
-                continue
-            if isinstance(message.get("done"), dict):
-                done = message["done"]
-            if isinstance(message.get("sandbox_failed"), str):
-                sandbox_failed = message["sandbox_failed"]
-        where = f" in cell {last_cell}" if last_cell is not None else ""
-        if stop == "timeout":
-            return {"status": "timeout", "reason": f"ran longer than "
-                    f"{float(limits['wall_seconds']):g} s (wall clock){where}"}
-        if stop == "cpu" or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU):
-            return {"status": "timeout",
-                    "reason": f"used more than {_cpu_limit(limits):g} s of CPU time{where}"}
-        if stop == "too_big":
-            return {"status": "error", "reason": "the submission sent more than "
-                    f"{int(limits['result_bytes']) // 2**20} MB of answers{where}"}
-        if sandbox_failed is not None:
-            return {"status": "error", "reason": f"sandbox setup failed: {sandbox_failed}"}
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 4:
-            return {"status": "error", "reason": "the submission broke the reading of its "
-                    "answers (it replaced or closed something the grader needs)"}
-        if done is None or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-            how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}"
-                   if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")
-            return {"status": "error", "reason": f"the submission ended its process ({how})"
-                    f"{where} before its answers could be read"}
-        return {"status": "ok", "done": done}
+                if pidfd is not None:
+                    select.select([pidfd], [], [], min(remaining, 0.05))
+                else:
+                    time.sleep(min(remaining, 0.01))
+                done_pid, status = os.waitpid(pid, os.WNOHANG)
+                if done_pid == pid:
+                    return status, ""
+                if time.monotonic() - started >= most_cpu / 2 \
+                        and isolation.cpu_seconds_of(pid) > most_cpu:
+                    stop = "cpu"
+                    break
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
+        self._kill(pid)
+        _, status = os.waitpid(pid, 0)
+        return status, stop
 
     def _kill(self, pid: int) -> None:
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
@@ -328,16 +251,23 @@ class Runner:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def serve(requests: BinaryIO, replies: BinaryIO, runner: Runner) -> None:
+def serve(connection: socket.socket, runner: Runner) -> None:
     """Answer one client's requests, one at a time, until it closes its end."""
-    write_frame(replies, {"ready": True, "capabilities": runner.capabilities(),
-                          "pid": os.getpid()})
-    while (request := read_frame(requests)) is not None:
-        try:
-            reply = runner.run(request)
-        except Exception as err:  # keep serving; the client records an error for this one
-            reply = {"status": "error", "reason": f"runner failure: {type(err).__name__}: {err}"}
-        write_frame(replies, reply)
+    send_frame(connection, {"ready": True, "capabilities": runner.capabilities(),
+                            "pid": os.getpid()})
+    while True:
+        request, channel = recv_frame(connection)
+        if request is None:
+            return
+        if channel is None:
+            reply = {"status": "error", "reason": "runner failure: no channel for the submission"}
+        else:
+            try:
+                reply = runner.run(request, channel)
+            except Exception as err:  # keep serving; the client records an error for this one
+                reply = {"status": "error",
+                         "reason": f"runner failure: {type(err).__name__}: {err}"}
+        send_frame(connection, reply)
 
 
 def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
@@ -361,7 +291,7 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
             control.close()
             isolation.become_subreaper()
             try:
-                serve(os.fdopen(fds[0], "rb"), os.fdopen(os.dup(fds[0]), "wb"), runner)
+                serve(socket.socket(fileno=fds[0]), runner)
             finally:
                 os._exit(0)
         os.close(fds[0])
@@ -373,25 +303,21 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
 
 
 def main() -> None:
-    # Frames travel on private copies of stdin/stdout (or, for a zygote, on the sockets it is
-    # handed); stray prints go to stderr.
-    zygote = sys.argv[1:2] == ["--zygote"]
-    if zygote:
-        control = socket.socket(fileno=int(sys.argv[2]))
-    else:
-        requests = os.fdopen(os.dup(0), "rb")
-        replies = os.fdopen(os.dup(1), "wb")
+    # Frames travel on the socket named by ``--socket FD`` (one client) or, for a zygote, on
+    # the sockets handed to it through ``--zygote FD``; stray prints go to stderr.
+    mode, fd = sys.argv[1], int(sys.argv[2])
+    connection = socket.socket(fileno=fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     preload()
     runner = Runner()
     trim_environment()  # after the runner has read its settings; children start from this
-    if zygote:
-        serve_as_zygote(control, runner)
+    if mode == "--zygote":
+        serve_as_zygote(connection, runner)
     else:
         isolation.become_subreaper()
-        serve(requests, replies, runner)
+        serve(connection, runner)
 
 
 if __name__ == "__main__":
