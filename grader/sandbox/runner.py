@@ -312,6 +312,7 @@ def main() -> None:
     os.dup2(2, 1)
     preload()
     runner = Runner()
+    tempfile.gettempdir()  # fixed now, from $TMPDIR, for the scratch folders made without it
     trim_environment()  # after the runner has read its settings; children start from this
     if mode == "--zygote":
         serve_as_zygote(connection, runner)
