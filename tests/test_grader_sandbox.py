@@ -411,6 +411,23 @@ def test_an_earlier_submission_is_not_in_a_later_ones_memory(tiny: Tiny) -> None
     assert values["found"] == []
 
 
+@LINUX_ROOT
+def test_shared_memory_segments_do_not_outlive_the_submission(tiny: Tiny) -> None:
+    """System V shared memory outlives the process that made it and is not counted by its
+    memory limit: a notebook could leave gigabytes behind, one per submission. Each child gets
+    its own IPC namespace, which ends with it."""
+    def segments() -> list[str]:
+        return Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+
+    before = segments()
+    cell = ("import ctypes\n"
+            "libc = ctypes.CDLL(None, use_errno=True)\n"
+            "made = [libc.shmget(0, 1 << 20, 0o1000 | 0o666) for _ in range(3)]")
+    values = sandbox_values(tiny, [cell], ["made"])
+    assert all(segment >= 0 for segment in values["made"]), "the notebook could make segments"
+    assert segments() == before
+
+
 # --- forged results, altered submissions -----------------------------------------------------
 
 @LINUX_ROOT

@@ -1,8 +1,8 @@
 """OS-level protections for a submission's process (Linux first; degrade elsewhere, and say so).
 
-As root on Linux the child gets: new mount and network namespaces (no network at all; the
+As root on Linux the child gets: new mount, IPC and network namespaces (no network at all; the
 bundle, the submissions folder and the output folder hidden under empty mounts; a private,
-size-limited /tmp), its own unprivileged uid/gid (one per child, so children cannot touch each
+size-limited /tmp; System V shared memory that ends with it), its own unprivileged uid/gid (one per child, so children cannot touch each
 other and RLIMIT_NPROC counts only its own processes), no supplementary groups, and
 ``no_new_privs`` (setuid programs cannot raise it back). Everywhere: resource limits.
 """
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -120,7 +121,8 @@ def temporary_bind_plan(keep: list[str]) -> dict[str, list[str]]:
 def new_namespaces(hide: list[str], scratch_mb: int,
                    expose: dict[str, list[str]] | None = None,
                    keep: dict[str, list[str]] | None = None, network: bool = True) -> None:
-    """Enter fresh mount + network namespaces, hide paths, mount a private /tmp (root only).
+    """Enter fresh mount, IPC and network namespaces, hide paths, mount a private /tmp (root
+    only).
 
     `network=False` keeps the caller's network namespace: the runner enters an empty one once
     (`leave_network`) and its children inherit it, which spares creating and tearing down a
@@ -131,7 +133,8 @@ def new_namespaces(hide: list[str], scratch_mb: int,
     may use: they are bound back into the private tmpfs, with the hidden paths beneath them
     still hidden.
     """
-    unshare(CLONE_NEWNS | (CLONE_NEWNET if network else 0))
+    # A private IPC namespace too: System V shared memory would outlive the submission.
+    unshare(CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if network else 0))
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     _expose(expose or {})
     for path in hide:
