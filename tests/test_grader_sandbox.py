@@ -412,6 +412,25 @@ def test_an_earlier_submission_is_not_in_a_later_ones_memory(tiny: Tiny) -> None
 
 
 @LINUX_ROOT
+def test_files_written_outside_the_private_tmp_do_not_outlive_the_submission(tiny: Tiny) -> None:
+    """World-writable folders of the machine (/run/lock here) would keep a notebook's files
+    for the next one, and fill the disk over a batch: only the private tmpfs is writable."""
+    folders = [f for f in ("/run/lock", "/var/lock", "/var/tmp", "/tmp", "/dev/shm")
+               if os.path.isdir(f)]
+    name = f"left-by-a-submission-{os.getpid()}"
+    cell = ("import os\nwritten = []\n"
+            f"for folder in {folders!r}:\n"
+            "    try:\n"
+            f"        open(os.path.join(folder, {name!r}), 'w').write('x')\n"
+            "        written.append(folder)\n"
+            "    except OSError:\n"
+            "        pass")
+    values = sandbox_values(tiny, [cell], ["written"])
+    assert "/tmp" in values["written"], "the private /tmp is writable"
+    assert not [f for f in folders if os.path.exists(os.path.join(f, name))]
+
+
+@LINUX_ROOT
 def test_shared_memory_segments_do_not_outlive_the_submission(tiny: Tiny) -> None:
     """System V shared memory outlives the process that made it and is not counted by its
     memory limit: a notebook could leave gigabytes behind, one per submission. Each child gets

@@ -1,9 +1,10 @@
 """OS-level protections for a submission's process (Linux first; degrade elsewhere, and say so).
 
 As root on Linux the child gets: new mount, IPC and network namespaces (no network at all; the
-bundle, the submissions folder and the output folder hidden under empty mounts; a private,
-size-limited /tmp; System V shared memory that ends with it), its own unprivileged uid/gid (one per child, so children cannot touch each
-other and RLIMIT_NPROC counts only its own processes), no supplementary groups, and
+bundle, the submissions folder and the output folder hidden under empty mounts; every other
+mount read-only and a private, size-limited /tmp the only place it can write; System V shared
+memory that ends with it), its own unprivileged uid/gid (one per child, so children cannot
+touch each other and RLIMIT_NPROC counts only its own processes), no supplementary groups, and
 ``no_new_privs`` (setuid programs cannot raise it back). Everywhere: resource limits.
 """
 
@@ -23,10 +24,16 @@ CLONE_NEWNET = 0x40000000
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
+MS_REMOUNT = 32
 MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
+# mount_setattr(2) (Linux 5.12+): the same number on x86-64 and on the generic syscall table.
+SYS_MOUNT_SETATTR = 442
+AT_FDCWD = -100
+AT_RECURSIVE = 0x8000
+MOUNT_ATTR_RDONLY = 0x1
 PR_SET_CHILD_SUBREAPER = 36
 # Children get uid/gid BASE_UID + their pid: unique among live children, unused by real accounts.
 BASE_UID = 200_000
@@ -65,6 +72,25 @@ def mount(source: str, target: str, fstype: str | None, flags: int, data: str | 
         ),
         f"mount {target}",
     )
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+
+def read_only_tree() -> None:
+    """Make every mount of this (new) namespace read-only, so the only places a submission can
+    write are the private tmpfs mounted afterwards: no world-writable folder of the machine
+    (such as /run/lock) keeps its files after it, or passes them to the next one."""
+    if _libc is None:
+        raise OSError("mount_setattr is Linux only")
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    if _libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(attr),
+                     ctypes.sizeof(attr)) == 0:
+        return
+    # An older kernel: the root mount at least (each mount's flag is its own).
+    mount("none", "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
 
 
 def prctl(option: int, value: int) -> None:
@@ -136,6 +162,7 @@ def new_namespaces(hide: list[str], scratch_mb: int,
     # A private IPC namespace too: System V shared memory would outlive the submission.
     unshare(CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if network else 0))
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+    read_only_tree()
     _expose(expose or {})
     for path in hide:
         if os.path.isdir(path):
