@@ -159,7 +159,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
                namespaces_ok: bool, scratch: str | None,
                expose: dict[str, list[str]] | None = None,
                keep: dict[str, list[str]] | None = None,
-               base_bytes: int | None = None, root: bool | None = None) -> None:
+               base_bytes: int | None = None, root: bool = False) -> None:
     """Entry point in the forked child. Never returns.
 
     ``fd`` is the submission's socket to the grading process; ``request`` holds what the runner
@@ -175,7 +175,6 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         os.setsid()
         _quiet_fds(fd)
         limits = request["limits"]
-        root = isolation.is_linux_root() if root is None else root
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
             # The runner already left the network (see Runner): a new mount namespace suffices.
@@ -194,8 +193,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
             os.chown(os.path.join(scratch, "submission.py"), uid, uid)
         os.chdir(scratch)
         _clean_environment(scratch)
-        base = isolation.address_space_bytes() if base_bytes is None else base_bytes
-        memory = base + int(limits["memory_mb"]) * 2**20 if base else None
+        memory = base_bytes + int(limits["memory_mb"]) * 2**20 if base_bytes else None
         isolation.set_limits(
             limits["cpu_seconds"], memory, int(limits["processes"]), int(limits["output_bytes"])
         )

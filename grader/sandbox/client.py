@@ -13,7 +13,7 @@ from typing import Any
 
 from grader.sandbox.child import KEEP_ENV
 from grader.sandbox.outcome import interpret
-from grader.sandbox.wire import HEADER, encode_frame, recv_frame, send_frame
+from grader.sandbox.wire import encode_frame, recv_frame, send_frame
 
 # One thread per library: forks of a process with live thread pools can deadlock.
 THREAD_ENV = {
@@ -73,6 +73,10 @@ class RunnerClient:
         ready, _, _ = select.select([self.connection], [], [], timeout)
         if not ready:
             raise RunnerError("the sandbox runner stopped answering")
+        return self._receive_report()
+
+    def _receive_report(self) -> Any:
+        """The runner's next frame (it never sends a descriptor; a stray one is closed)."""
         message, fd = recv_frame(self.connection)
         if fd is not None:
             os.close(fd)
@@ -128,9 +132,7 @@ class RunnerClient:
             if channel in readable:
                 open_, too_big = self._receive(channel, received, max_bytes)
             if self.connection in readable:
-                report, fd = recv_frame(self.connection)
-                if fd is not None:
-                    os.close(fd)
+                report = self._receive_report()
                 if report is None:
                     raise RunnerError("the sandbox runner exited")
         while open_ and not too_big:  # the child and all it started have ended: drain
@@ -272,5 +274,5 @@ def _close_runners() -> None:
         runner.close()
 
 
-__all__ = ["HEADER", "RunnerClient", "RunnerError", "Zygote", "get_runner", "reset_runner",
+__all__ = ["RunnerClient", "RunnerError", "Zygote", "get_runner", "reset_runner",
            "start_zygote", "stop_zygote"]

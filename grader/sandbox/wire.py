@@ -9,10 +9,12 @@ inherits from the runner.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
 import struct
+from collections.abc import Callable
 from typing import Any
 
 HEADER = struct.Struct(">Q")
@@ -32,10 +34,11 @@ def send_frame(sock: socket.socket, message: Any, fd: int | None = None) -> None
     sock.sendall(frame)
 
 
-def _recv_exact(sock: socket.socket, size: int, start: bytes = b"") -> bytes | None:
+def _read_exact(read: Callable[[int], bytes], size: int, start: bytes = b"") -> bytes | None:
+    """``size`` bytes from ``read`` (a socket's recv or a descriptor's read); None at EOF."""
     chunks, have = [start], len(start)
     while have < size:
-        chunk = sock.recv(min(size - have, 1 << 20))
+        chunk = read(min(size - have, 1 << 20))
         if not chunk:
             return None
         chunks.append(chunk)
@@ -49,13 +52,8 @@ def recv_frame(sock: socket.socket) -> tuple[Any, int | None]:
     fd = fds[0] if fds else None
     for extra in fds[1:]:
         os.close(extra)
-    header = _recv_exact(sock, HEADER.size, first) if first else None
-    if header is None:
-        if fd is not None:
-            os.close(fd)
-        return None, None
-    (size,) = HEADER.unpack(header)
-    body = _recv_exact(sock, size)
+    header = _read_exact(sock.recv, HEADER.size, first) if first else None
+    body = _read_exact(sock.recv, HEADER.unpack(header)[0]) if header is not None else None
     if body is None:
         if fd is not None:
             os.close(fd)
@@ -65,16 +63,9 @@ def recv_frame(sock: socket.socket) -> tuple[Any, int | None]:
 
 def read_frame_from_fd(fd: int) -> Any:
     """One frame from a raw descriptor (the child's end, before it has any Python socket)."""
-
-    def exact(size: int) -> bytes:
-        chunks, have = [], 0
-        while have < size:
-            chunk = os.read(fd, min(size - have, 1 << 20))
-            if not chunk:
-                raise EOFError("the grading process closed the submission's channel")
-            chunks.append(chunk)
-            have += len(chunk)
-        return b"".join(chunks)
-
-    (size,) = HEADER.unpack(exact(HEADER.size))
-    return json.loads(exact(size))
+    read = functools.partial(os.read, fd)
+    header = _read_exact(read, HEADER.size)
+    body = _read_exact(read, HEADER.unpack(header)[0]) if header is not None else None
+    if body is None:
+        raise EOFError("the grading process closed the submission's channel")
+    return json.loads(body)
