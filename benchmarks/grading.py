@@ -1,6 +1,6 @@
 """Grading speed: the course grader against the naive way (a fresh Jupyter kernel per notebook).
 
-    .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 3] [--timeout 2] [--naive 8]
+    .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 4] [--timeout 2] [--naive 8]
 
 Generates N realistic submissions of the pilot set (correct, partly wrong, blank, broken,
 looping), grades them with ``course grade``'s batch engine with every limit on, then runs a
@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.batch import grade_folder  # noqa: E402
+from grader.batch import default_workers, grade_folder  # noqa: E402
 from grader.grading import Limits  # noqa: E402
 from grader.release import release  # noqa: E402
 from grader.solutions import blank_notebook, solved_notebook  # noqa: E402
@@ -120,7 +120,7 @@ def naive_seconds(paths: list[Path], timeout: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--memory", type=int, default=1024)
     parser.add_argument("--naive", type=int, default=8, help="sample size for the naive way")
@@ -162,7 +162,8 @@ def main() -> None:
     print(f"limits             timeout {args.timeout:g} s, memory {args.memory} MB, "
           f"16 processes, 16 MB files, 64 MB answers; uid drop: {sandbox.get('root')}, "
           f"namespaces (no network, hidden files): {sandbox.get('namespaces')}")
-    print(f"workers            {args.workers} on {os.cpu_count()} CPUs")
+    print(f"workers            {args.workers} on {os.cpu_count()} CPUs; warm runtime on huge "
+          f"pages: {sandbox.get('huge_pages_mb', 0)} MB per runner at its start")
     print(f"course grade       {wall:.1f} s wall = {args.n / wall:.1f} submissions/s, "
           f"{ours * 1000:.1f} ms per submission (wall / N)")
     print(f"  per submission   median {statistics.median(per_record) * 1000:.1f} ms, "

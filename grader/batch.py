@@ -36,6 +36,14 @@ from grader.sandbox.client import start_zygote, stop_zygote
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
 
+def default_workers() -> int:
+    """Grading processes for this machine: two more than its cores. A worker whose notebook
+    sleeps (until the wall-clock limit) or waits leaves its core to the others; with one spare
+    worker, two stuck notebooks at once already idled a core (measured on 2 cores: wall time
+    per CPU-second of work 0.514 with 4 workers, 0.529 with 3)."""
+    return (os.cpu_count() or 1) + 2
+
+
 def _settings_key(bundle: Bundle, limits: Limits) -> bytes:
     """What, besides a submission's bytes, decides its result: the bundle and the limits."""
     settings = {k: v for k, v in asdict(limits).items() if k != "hide"}

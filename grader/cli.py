@@ -6,7 +6,6 @@ Run ``course COMMAND --help`` for each command's options; instructors.md walks t
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -26,11 +25,12 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from grader.batch import grade_folder
+    from grader.batch import default_workers, grade_folder
     from grader.grading import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
-    records = grade_folder(args.bundle, args.submissions, args.out, limits, args.workers,
+    workers = args.workers or default_workers()
+    records = grade_folder(args.bundle, args.submissions, args.out, limits, workers,
                            args.student, progress=not args.quiet)
     counts = Counter(r.status for r in records)
     print(f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -84,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("bundle", type=Path)
     grade.add_argument("submissions", type=Path)
     grade.add_argument("--out", type=Path, required=True, help="gradebook CSV to write")
-    grade.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
-                       help="grading processes (default: CPU cores + 1)")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="grading processes (default: CPU cores + 2)")
     grade.add_argument("--timeout", type=float, default=20.0,
                        help="CPU seconds per notebook, fractions allowed (the wall clock allows twice "
                             "that)")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from conftest import ROOT
 
 
@@ -39,3 +40,67 @@ def test_altair_wrapper_table_shortcut_keeps_every_spec_identical() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+MAPS_SAMPLE = """\
+00400000-00401000 r--p 00000000 fd:00 1234  /usr/bin/python3.11
+01e01000-02a34000 rw-p 00000000 00:00 0  [heap]
+7f0000000000-7f0000500000 rw-p 00000000 00:00 0
+7f0000600000-7f0000700000 rw-p 00000000 00:00 0
+7f0000800000-7f0000c00000 rw-p 00010000 fd:00 99  /usr/lib/libfoo.so
+7f0001000000-7f0001400000 r--p 00000000 00:00 0
+7ffc00000000-7ffc00400000 rw-p 00000000 00:00 0  [stack]
+"""
+
+
+def test_only_private_anonymous_memory_is_offered_for_huge_pages() -> None:
+    from grader.sandbox.hugepages import private_anonymous_blocks
+
+    assert private_anonymous_blocks(MAPS_SAMPLE) == [
+        (0x2000000, 0x2a00000),  # the heap, trimmed to whole 2 MB blocks
+        (0x7f0000000000, 0x7f0000400000),  # an arena of 5 MB: two whole blocks
+    ]  # not: the 1 MB mapping, a file, read-only memory, the stack
+
+
+def _collapse_supported() -> bool:
+    """A fresh 4 MB of anonymous memory can be collapsed (Linux 6.1+ with THP built in)."""
+    code = textwrap.dedent("""
+        import ctypes, mmap
+        from grader.sandbox.hugepages import _libc, MADV_COLLAPSE, HUGE
+        area = mmap.mmap(-1, 3 * HUGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        base = ctypes.addressof(ctypes.c_char.from_buffer(area))
+        start = (base + HUGE - 1) & ~(HUGE - 1)
+        ctypes.memset(start, 1, HUGE)
+        print("yes" if _libc and _libc.madvise(start, HUGE, MADV_COLLAPSE) == 0 else "no")
+    """)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    return result.stdout.strip() == "yes"
+
+
+def test_collapsing_into_huge_pages_keeps_every_byte() -> None:
+    if sys.platform != "linux" or not _collapse_supported():
+        pytest.skip("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE)")
+    code = textwrap.dedent("""
+        import hashlib, os
+        from grader.sandbox.hugepages import collapse_memory, huge_page_bytes
+        data = [os.urandom(100) + bytes([i % 256]) * 3900 for i in range(8_000)]  # 32 MB of heap
+        before = hashlib.sha256(b"".join(data)).hexdigest()
+        huge_before = huge_page_bytes()
+        collapse_memory()
+        assert huge_page_bytes() >= huge_before + 16 * 2**20, (huge_before, huge_page_bytes())
+        assert hashlib.sha256(b"".join(data)).hexdigest() == before
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_a_runner_backs_its_warm_runtime_with_huge_pages() -> None:
+    if sys.platform != "linux" or not _collapse_supported():
+        pytest.skip("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE)")
+    from grader.sandbox.client import get_runner
+
+    runner = get_runner()
+    assert runner.capabilities["huge_pages_mb"] >= 16, runner.capabilities
