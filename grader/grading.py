@@ -7,7 +7,6 @@ a cluster engine) can map :func:`grade_submission` over a folder.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import math
@@ -131,7 +130,7 @@ def _checked_question(bundle: Bundle, question: dict[str, Any], entry: Any,
             _checked.popitem(last=False)
     else:
         _checked.move_to_end(key)
-    return copy.deepcopy(result)
+    return result.copy()
 
 
 def _unscored(bundle: Bundle, status: str, reason: str, student: str,

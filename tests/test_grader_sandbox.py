@@ -725,6 +725,8 @@ def test_each_distinct_answer_is_tested_once_and_every_record_is_its_own(
         (full_marks(tiny), first.questions)
     second.questions[0].messages.append("only in the second record")
     assert "only in the second record" not in first.questions[0].messages
+    second.questions[0].outcomes[0].message = "changed in the second record"
+    assert first.questions[0].outcomes[0].message != "changed in the second record"
 
     wrong = grade_cells(tiny, "memo-wrong", [f"{auto[0]['answer']} = None"])
     assert tested == [auto[0]["id"]], "only the changed answer is tested"
