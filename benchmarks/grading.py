@@ -162,8 +162,7 @@ def main() -> None:
     print(f"limits             timeout {args.timeout:g} s, memory {args.memory} MB, "
           f"16 processes, 16 MB files, 64 MB answers; uid drop: {sandbox.get('root')}, "
           f"namespaces (no network, hidden files): {sandbox.get('namespaces')}")
-    print(f"workers            {args.workers} on {os.cpu_count()} CPUs; warm runtime on huge "
-          f"pages: {sandbox.get('huge_pages_mb', 0)} MB per runner at its start")
+    print(f"workers            {args.workers} on {os.cpu_count()} CPUs")
     print(f"course grade       {wall:.1f} s wall = {args.n / wall:.1f} submissions/s, "
           f"{ours * 1000:.1f} ms per submission (wall / N)")
     print(f"  per submission   median {statistics.median(per_record) * 1000:.1f} ms, "

@@ -97,10 +97,27 @@ def test_collapsing_into_huge_pages_keeps_every_byte() -> None:
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
 
 
-def test_a_runner_backs_its_warm_runtime_with_huge_pages() -> None:
+def test_a_busy_runner_backs_its_warm_runtime_with_huge_pages() -> None:
+    """Not at start (a small class would pay the copy and never earn it back): after
+    HUGE_PAGES_AFTER submissions, between two of them."""
     if sys.platform != "linux" or not _collapse_supported():
         pytest.skip("this kernel cannot collapse memory into huge pages (MADV_COLLAPSE)")
-    from grader.sandbox.client import get_runner
+    from grader.grading import Limits
+    from grader.sandbox.client import RunnerClient
+    from grader.sandbox.hugepages import huge_page_bytes
+    from grader.sandbox.runner import HUGE_PAGES_AFTER
 
-    runner = get_runner()
-    assert runner.capabilities["huge_pages_mb"] >= 16, runner.capabilities
+    runner = RunnerClient()
+    try:
+        request = {"setup": "", "params": {}, "cells": [{"index": 1, "source": "x = 1"}],
+                   "answers": ["x"], "limits": Limits(timeout=3.0).as_request(), "hide": []}
+        at_start = huge_page_bytes(runner.pid)
+        for _ in range(HUGE_PAGES_AFTER - 1):
+            assert runner.run(request)["status"] == "ok"
+        assert huge_page_bytes(runner.pid) - at_start < 8 * 2**20, "collapsed too early"
+        reply = runner.run(request)
+        assert reply["status"] == "ok" and reply["done"]["answers"]["x"]["data"]["v"] == 1
+        runner.run(request)  # the runner collapses after replying: this one waits for it
+        assert huge_page_bytes(runner.pid) >= at_start + 16 * 2**20
+    finally:
+        runner.close()
