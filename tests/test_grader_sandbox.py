@@ -266,6 +266,58 @@ def careless_folder() -> Any:
 
 
 @LINUX_ROOT
+def test_a_runner_seals_its_mount_namespace_once_and_other_paths_stay_hidden(
+        careless_folder: Path) -> None:
+    """The runner hides its first request's paths in a mount namespace of its own, with every
+    mount read-only; its children copy it and add a private /tmp. A later request that hides
+    other paths still gets them hidden (its child seals its own namespace on top)."""
+    from grader.sandbox.client import RunnerClient
+
+    for name in ("a", "b"):
+        (careless_folder / name).mkdir()
+        (careless_folder / name / "secret.txt").write_text(f"secret {name}")
+        (careless_folder / name).chmod(0o755)
+        (careless_folder / name / "secret.txt").chmod(0o644)
+    cell = (
+        "def grab(path):\n    try:\n        return open(path).read()\n"
+        "    except Exception as err:\n        return type(err).__name__\n"
+        f"a = grab({str(careless_folder / 'a' / 'secret.txt')!r})\n"
+        f"b = grab({str(careless_folder / 'b' / 'secret.txt')!r})\n"
+        "def put(path):\n    try:\n        open(path, 'w').write('x')\n        return True\n"
+        "    except OSError:\n        return False\n"
+        f"outside = put({str(careless_folder / 'left-behind.txt')!r})\n"
+        "inside = put('/tmp/mine.txt') and open('/tmp/mine.txt').read() == 'x'\n"
+    )
+
+    def request(hide: str) -> dict[str, Any]:
+        return {"setup": "", "params": {}, "cells": [{"index": 1, "source": cell}],
+                "answers": ["a", "b", "outside", "inside"], "limits": FAST.as_request(),
+                "hide": [str(careless_folder / hide)]}
+
+    runner = RunnerClient()
+    try:
+        def values(hide: str) -> dict[str, Any]:
+            reply = runner.run(request(hide))
+            assert reply["status"] == "ok", reply
+            return {k: decode(v["data"]) for k, v in reply["done"]["answers"].items()}
+
+        hidden = ("FileNotFoundError", "PermissionError")  # an empty mount, mode 000
+        first = values("a")
+        runner_namespace = os.readlink(f"/proc/{runner.pid}/ns/mnt")
+        assert runner_namespace != os.readlink("/proc/self/ns/mnt"), "the runner did not seal"
+        assert first["a"] in hidden and first["b"] == "secret b"
+        assert (first["outside"], first["inside"]) == (False, True)
+        second = values("b")  # other paths: hidden by the child itself
+        assert second["b"] in hidden and second["a"] in hidden
+        assert values("a") == first  # the second request's hiding stayed in its child
+        assert os.readlink(f"/proc/{runner.pid}/ns/mnt") == runner_namespace
+    finally:
+        runner.close()
+    assert not (careless_folder / "left-behind.txt").exists()
+    assert "mine.txt" not in os.listdir("/tmp")
+
+
+@LINUX_ROOT
 def test_hiding_mounts_protect_world_readable_files(tiny: Tiny, careless_folder: Path) -> None:
     bundle = careless_folder / "bundle.json"
     bundle.write_text(tiny.released.bundle.read_text())

@@ -159,13 +159,15 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
                namespaces_ok: bool, scratch: str | None,
                expose: dict[str, list[str]] | None = None,
                keep: dict[str, list[str]] | None = None,
-               base_bytes: int | None = None, root: bool = False) -> None:
+               base_bytes: int | None = None, root: bool = False,
+               sealed: bool = False) -> None:
     """Entry point in the forked child. Never returns.
 
     ``fd`` is the submission's socket to the grading process; ``request`` holds what the runner
     knows (setup, limits, answer names, hidden paths). ``base_bytes`` is the runner's address
     space at the fork (the child's own, read before forking because reading /proc here costs
-    more); ``root``, whether the full sandbox applies."""
+    more); ``root``, whether the full sandbox applies; ``sealed``, whether the runner's mount
+    namespace already hides ``request["hide"]`` with every mount read-only."""
     clock = [time.perf_counter()]
     faults = [resource.getrusage(resource.RUSAGE_SELF).ru_minflt]
     try:
@@ -177,9 +179,14 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         limits = request["limits"]
         uid = isolation.BASE_UID + os.getpid()
         if namespaces_ok:
-            # The runner already left the network (see Runner): a new mount namespace suffices.
-            isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose, keep,
-                                     network=False)
+            # The runner already left the network (see Runner): new mount and IPC namespaces
+            # suffice — copies of the runner's sealed one, or sealed here.
+            if sealed:
+                isolation.unshare(isolation.CLONE_NEWNS | isolation.CLONE_NEWIPC)
+                isolation.private_temporary_folders(int(limits["scratch_mb"]), keep)
+            else:
+                isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose,
+                                         keep, network=False)
             scratch = isolation.SCRATCH
             os.mkdir(scratch, 0o700)
         if scratch is None:

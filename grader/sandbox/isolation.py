@@ -148,19 +148,22 @@ def new_namespaces(hide: list[str], scratch_mb: int,
                    expose: dict[str, list[str]] | None = None,
                    keep: dict[str, list[str]] | None = None, network: bool = True) -> None:
     """Enter fresh mount, IPC and network namespaces, hide paths, mount a private /tmp (root
-    only).
+    only): `seal_mounts` and `private_temporary_folders` in one go.
 
     `network=False` keeps the caller's network namespace: the runner enters an empty one once
     (`leave_network`) and its children inherit it, which spares creating and tearing down a
     network namespace per submission.
-
-    `keep` (from `temporary_bind_plan`) names folders the child must still read (Python's
-    sys.path, the course data) that lie under a temporary folder — a checkout in /tmp, as CI
-    may use: they are bound back into the private tmpfs, with the hidden paths beneath them
-    still hidden.
     """
     # A private IPC namespace too: System V shared memory would outlive the submission.
     unshare(CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if network else 0))
+    seal_mounts(hide, expose)
+    private_temporary_folders(scratch_mb, keep)
+
+
+def seal_mounts(hide: list[str], expose: dict[str, list[str]] | None = None) -> None:
+    """In a mount namespace of the caller's own: every mount private and read-only, the closed
+    folders Python needs opened (`exposure_plan`), and each path in `hide` covered by an empty
+    mount. A runner does this once for all its children (they copy its namespace)."""
     mount("none", "/", None, MS_REC | MS_PRIVATE, None)
     read_only_tree()
     _expose(expose or {})
@@ -169,6 +172,17 @@ def new_namespaces(hide: list[str], scratch_mb: int,
             mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
         elif os.path.exists(path):
             mount("/dev/null", path, None, MS_BIND, None)
+
+
+def private_temporary_folders(scratch_mb: int, keep: dict[str, list[str]] | None = None) -> None:
+    """A fresh, size-limited tmpfs on each temporary folder (/tmp, /var/tmp, /dev/shm): the only
+    places a submission can write, gone with its namespace.
+
+    `keep` (from `temporary_bind_plan`) names folders the child must still read (Python's
+    sys.path, the course data) that lie under a temporary folder — a checkout in /tmp, as CI
+    may use: they are bound back into the private tmpfs, with the hidden paths beneath them
+    still hidden.
+    """
     plan = keep if keep is not None else temporary_bind_plan([])
     for tmp, kept in plan.items():
         if os.path.isdir(tmp):

@@ -147,6 +147,8 @@ class Runner:
         self.expose = isolation.exposure_plan(sys.path) if self.root else {}
         self.keep = isolation.temporary_bind_plan([*sys.path, *_data_dirs()])
         self.progress = ProgressPage()
+        self.sealed_for: tuple[str, ...] | None = None  # see _sealed
+        self.seal_failed = False
 
     def capabilities(self) -> dict[str, Any]:
         return {
@@ -166,6 +168,24 @@ class Runner:
             self.templates[key] = namespace
         return self.templates[key]
 
+    def _sealed(self, hide: list[str]) -> bool:
+        """Whether the runner's own mount namespace already is what a child needs for `hide`:
+        every mount read-only, Python's folders exposed, `hide` covered. Then a child only adds
+        its private /tmp (~1 ms and ~120 page faults less per submission). The runner seals
+        once, at its first request (after building that request's setup namespace, which may
+        still write): a runner serves one batch, whose requests all hide the same paths. A
+        request hiding other paths gets the whole setup in its child, on top of the runner's —
+        never less hidden."""
+        key = tuple(hide)
+        if self.sealed_for is None and not self.seal_failed:
+            try:
+                isolation.unshare(isolation.CLONE_NEWNS)
+                isolation.seal_mounts(list(hide), self.expose)
+                self.sealed_for = key
+            except OSError:  # children then seal their own namespaces, as before
+                self.seal_failed = True
+        return self.sealed_for == key
+
     def run(self, request: dict[str, Any], channel: int) -> dict[str, Any]:
         """Fork a child for one submission, whose cells and answers travel on ``channel`` (a
         socket to the grading process, closed here at once); wait for it within the limits.
@@ -177,7 +197,10 @@ class Runner:
                 return {"status": "error", "reason": f"the exercise setup code failed: {err}"}
             limits = request["limits"]
             scratch = None
-            if not self.namespace_problem == "":
+            sealed = False
+            if self.namespace_problem == "":
+                sealed = self._sealed(request["hide"])
+            else:
                 scratch = tempfile.mkdtemp(prefix="course-submission-")
             progress = self.progress.reset()
             base_bytes = isolation.address_space_bytes()
@@ -189,7 +212,7 @@ class Runner:
             if pid == 0:
                 child_main(channel, progress, request, template,
                            self.namespace_problem == "", scratch, self.expose, self.keep,
-                           base_bytes, self.root)
+                           base_bytes, self.root, sealed)
                 os._exit(70)  # child_main never returns
         finally:
             os.close(channel)
