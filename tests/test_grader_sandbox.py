@@ -655,6 +655,15 @@ def test_unreadable_files_are_invalid_with_a_reason(tiny: Tiny, data: bytes,
     assert record.score == 0 and len(record.questions) == len(tiny.bundle.questions)
 
 
+def test_a_lone_surrogate_fails_its_cell_not_the_notebook(tiny: Tiny) -> None:
+    """JSON may carry "\\ud800" (a lone surrogate) in a cell's source; Python cannot compile
+    it. Only that cell fails: the other answers are graded (it failed the whole notebook)."""
+    record = grade_cells(tiny, "surrogate", ["odd = '\ud800'", "fine = 1"])
+    assert record.status == "graded", record.reason
+    assert record.score == full_marks(tiny)
+    assert len(record.cell_errors) == 1 and "surrogate" in record.cell_errors[0]["error"]
+
+
 def test_deleted_reordered_and_renamed_answers(tiny: Tiny) -> None:
     notebook = notebook_with_cells([], tiny.solved)
     cells = notebook["cells"]

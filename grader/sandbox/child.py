@@ -119,6 +119,22 @@ def _clean_environment(home: str) -> None:
     os.environ.update(HOME=home, TMPDIR=home)
 
 
+def _write_submission_copy(path: str, cells: list[dict[str, Any]], owner: int | None) -> None:
+    """The submission's code as one file in its scratch folder, for the student's code to read
+    if it wants. A lone surrogate in a cell (valid JSON) is written escaped: it must not fail
+    the whole notebook (that cell alone then fails to compile)."""
+    text = "".join(f"# --- cell {cell['index']} ---\n{cell['source']}\n" for cell in cells)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        data = text.encode("utf-8", "backslashreplace")
+        while data:
+            data = data[os.write(handle, data):]
+        if owner is not None:
+            os.fchown(handle, owner, owner)
+    finally:
+        os.close(handle)
+
+
 def strip_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python; comment them out."""
     return "\n".join(
@@ -193,11 +209,8 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
             raise RuntimeError("no scratch folder")
         if root:
             os.chown(scratch, uid, uid)
-        with open(os.path.join(scratch, "submission.py"), "w", encoding="utf-8") as handle:
-            for cell in cells:
-                handle.write(f"# --- cell {cell['index']} ---\n{cell['source']}\n")
-        if root:
-            os.chown(os.path.join(scratch, "submission.py"), uid, uid)
+        _write_submission_copy(os.path.join(scratch, "submission.py"), cells,
+                               uid if root else None)
         os.chdir(scratch)
         _clean_environment(scratch)
         memory = base_bytes + int(limits["memory_mb"]) * 2**20 if base_bytes else None
