@@ -32,6 +32,7 @@ from grader.grading import (
     needed_by_sandbox,
 )
 from grader.sandbox.client import start_zygote, stop_zygote
+from grader.submission import student_name
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
 
@@ -183,7 +184,7 @@ def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
             remaining += _pool_pass(bundle, batch, limits, workers if attempt < 2 else 1,
                                     on_done)
     for path in remaining:
-        on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+        on_done(path, ResultRecord(student_name(path), "error", 0.0, bundle.max_auto_points,
                                    "grader failure: the grading process died on this notebook"))
 
 
@@ -207,7 +208,7 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                 except BrokenProcessPool:
                     lost.append(path)
                 except Exception as err:  # never stop the batch
-                    on_done(path, ResultRecord(path.stem, "error", 0.0, bundle.max_auto_points,
+                    on_done(path, ResultRecord(student_name(path), "error", 0.0, bundle.max_auto_points,
                                                f"grader failure: {type(err).__name__}: {err}"))
     finally:
         stop_zygote()
@@ -229,7 +230,7 @@ def grade_folder(
     if not submissions_dir.is_dir():
         raise ValueError(f"{submissions_dir}: no such folder of submissions")
     paths = sorted(submissions_dir.glob("*.ipynb"))
-    if student is not None and student not in {p.stem for p in paths}:
+    if student is not None and student not in {student_name(p) for p in paths}:
         raise ValueError(f"{submissions_dir}: no submission {student}.ipynb to regrade")
     out_dir = out_csv.parent
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -243,18 +244,23 @@ def grade_folder(
     _guard_hidden(hidden)
     limits = Limits(**{**asdict(limits), "hide": tuple(str(p.resolve()) for p in hidden)})
 
-    records: dict[str, ResultRecord] = {}
+    records: dict[Path, ResultRecord] = {}
     todo, keys = [], {}
     settings = _settings_key(bundle, limits)
     for path in paths:
         key = keys[path] = _cache_key(settings, path)
         cached = cache_dir / f"{key}.json"
-        if cached.exists() and path.stem != student:
+        if cached.exists() and student_name(path) != student:
             try:
-                records[path.stem] = ResultRecord.from_dict(json.loads(cached.read_text()))
-                continue
+                record = ResultRecord.from_dict(json.loads(cached.read_text()))
             except (ValueError, TypeError, KeyError):
                 pass  # a damaged cache entry: grade again
+            else:
+                # The cache is by content: two students who handed in the same bytes (say,
+                # the untouched blank notebook) share an entry, not a name.
+                record.student = student_name(path)
+                records[path] = record
+                continue
         todo.append(path)
 
     bar = None
@@ -264,8 +270,8 @@ def grade_folder(
         bar = tqdm(total=len(todo), unit="nb", desc="grading", file=sys.stderr)
 
     def done(path: Path, record: ResultRecord) -> None:
-        record.student = path.stem
-        records[path.stem] = record
+        record.student = student_name(path)
+        records[path] = record
         (cache_dir / f"{keys[path]}.json").write_text(json.dumps(record.to_dict()))
         if bar is not None:
             bar.update(1)
@@ -273,7 +279,7 @@ def grade_folder(
     _grade_all(bundle, todo, limits, workers, done)
     if bar is not None:
         bar.close()
-    results = [records[p.stem] for p in paths]
+    results = [records[p] for p in paths]
     write_gradebook(bundle, results, out_csv)
     for record in results:
         (feedback_dir / f"{record.student}.md").write_text(feedback_text(bundle, record),

@@ -21,7 +21,7 @@ from typing import Any
 from grader.bundle import Bundle, load_bundle
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
 from grader.sandbox.client import RunnerError, get_runner, reset_runner
-from grader.submission import InvalidSubmission, read_submission
+from grader.submission import InvalidSubmission, read_submission, student_name
 from grader.values import Refused, decode
 
 STATUSES = ("graded", "timeout", "error", "invalid")
@@ -182,7 +182,7 @@ def grade_submission(bundle: Bundle | Path, submission_path: Path,
     if not isinstance(bundle, Bundle):
         bundle = load_bundle(Path(bundle))
     limits = limits or Limits()
-    student = submission_path.stem
+    student = student_name(submission_path)
     try:
         submission = read_submission(submission_path)
     except InvalidSubmission as err:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from grader.pages import SETUP_TAG, WRITTEN_PLACEHOLDER
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InvalidSubmission(ValueError):
@@ -23,6 +26,19 @@ class Submission:
     sha256: str
     code_cells: list[dict[str, Any]] = field(default_factory=list)  # {"index", "source"}
     written: dict[str, str] = field(default_factory=dict)  # question id -> answer text
+
+
+def student_name(path: Path) -> str:
+    """Whose submission a file is: its name without ``.ipynb``. Bytes of the name that are not
+    UTF-8 (a file from another system) appear as ``\\xNN``, so every output can be written."""
+    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
+
+
+def writable_text(text: str) -> str:
+    """Text from a notebook with any lone surrogate (valid JSON, "\\ud800", but not Unicode
+    that a file can hold) replaced by U+FFFD: a written answer must not stop the class's
+    feedback files from being written."""
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _source(cell: dict[str, Any], number: int) -> str:
@@ -74,7 +90,7 @@ def parse_submission(student: str, data: bytes) -> Submission:
         elif cell["cell_type"] == "markdown":
             for tag in tags:
                 if tag.startswith("answer-"):
-                    answer = source.strip()
+                    answer = writable_text(source.strip())
                     if answer == WRITTEN_PLACEHOLDER:
                         answer = ""
                     submission.written[tag.removeprefix("answer-")] = answer
@@ -86,4 +102,4 @@ def read_submission(path: Path) -> Submission:
         data = path.read_bytes()
     except OSError as err:
         raise InvalidSubmission(f"cannot read the file: {err.strerror}") from err
-    return parse_submission(path.stem, data)
+    return parse_submission(student_name(path), data)

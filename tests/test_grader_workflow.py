@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -170,6 +171,45 @@ def test_unchanged_submissions_are_not_graded_twice(tiny: Tiny, tmp_path: Path,
     assert graded == ["ben", "ann"]  # a changed submission is graded again
     with pytest.raises(ValueError, match="no submission zed.ipynb"):
         grader.batch.grade_folder(tiny.released.bundle, subs, out, limits, student="zed")
+
+
+def test_identical_submissions_keep_their_students_when_resumed(tiny: Tiny,
+                                                                 tmp_path: Path) -> None:
+    """The cache is by content: two students who hand in the same bytes (the untouched blank
+    notebook, say) share a cache entry. A resumed run listed the last one's name twice."""
+    subs = tmp_path / "subs"
+    for name in ("ann", "bob"):
+        write_notebook(subs, name, tiny.blank)
+    out = tmp_path / "out" / "gradebook.csv"
+    for _ in range(2):  # graded, then resumed from the cache
+        records = grader.batch.grade_folder(tiny.released.bundle, subs, out, Limits(timeout=10),
+                                            progress=False)
+        assert [r.student for r in records] == ["ann", "bob"]
+        assert [row["student"] for row in csv.DictReader(out.open())] == ["ann", "bob"]
+        assert "Student: ann" in (out.parent / "feedback" / "ann.md").read_text()
+
+
+def test_odd_text_in_a_notebook_never_stops_the_class(tiny: Tiny, tmp_path: Path) -> None:
+    """A lone surrogate in a written answer (valid JSON) and a file name that is not UTF-8
+    could not be written to the feedback, manual grading sheet or gradebook: the whole batch
+    stopped at its end."""
+    notebook = notebook_with_cells([], tiny.solved)
+    written = [c for c in notebook["cells"] if c["cell_type"] == "markdown"
+               and any(t.startswith("answer-") for t in c["metadata"].get("tags", []))]
+    assert written, "the tiny set has a written question"
+    written[0]["source"] = "My answer \ud800 ends here"
+    subs = tmp_path / "subs"
+    write_notebook(subs, "kim", notebook)
+    (subs / "kim.ipynb").rename(Path(os.fsdecode(bytes(subs) + b"/lee\xff.ipynb")))
+    write_notebook(subs, "ann", tiny.solved)
+    out = tmp_path / "out" / "gradebook.csv"
+    records = grader.batch.grade_folder(tiny.released.bundle, subs, out, Limits(timeout=10),
+                                        progress=False)
+    assert [r.student for r in records] == ["ann", "lee\\xff"]
+    assert all(r.status == "graded" and r.score == r.max_score for r in records)
+    assert [row["student"] for row in csv.DictReader(out.open())] == ["ann", "lee\\xff"]
+    assert "My answer \ufffd ends here" in (out.parent / "manual.csv").read_text()
+    assert "\ufffd" in (out.parent / "feedback" / "lee\\xff.md").read_text()
 
 
 def test_canvas_export_format(tmp_path: Path) -> None:
