@@ -35,6 +35,9 @@ from grader.sandbox.client import start_zygote, stop_zygote
 from grader.submission import student_name
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
+# Student code can put any string into an error message or its output, including a lone
+# surrogate that UTF-8 cannot hold: it is written as "\ud800" rather than stop the batch.
+TEXT_ERRORS = "backslashreplace"
 
 
 def default_workers() -> int:
@@ -84,7 +87,7 @@ def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict
 
 def write_gradebook(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
     columns = BASE_COLUMNS + bundle.question_ids
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding="utf-8", errors=TEXT_ERRORS) as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(gradebook_rows(bundle, records))
@@ -127,7 +130,7 @@ def feedback_text(bundle: Bundle, record: ResultRecord) -> str:
 
 def write_manual(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
     written = [q for q in bundle.questions if q["kind"] == "written"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding="utf-8", errors=TEXT_ERRORS) as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "question", "max_points", "points", "answer"])
         for record in sorted(records, key=lambda r: r.student):
@@ -283,7 +286,7 @@ def grade_folder(
     write_gradebook(bundle, results, out_csv)
     for record in results:
         (feedback_dir / f"{record.student}.md").write_text(feedback_text(bundle, record),
-                                                           encoding="utf-8")
+                                                           encoding="utf-8", errors=TEXT_ERRORS)
     if any(q["kind"] == "written" for q in bundle.questions):
         write_manual(bundle, results, out_dir / "manual.csv")
     return results

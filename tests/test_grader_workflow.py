@@ -190,14 +190,16 @@ def test_identical_submissions_keep_their_students_when_resumed(tiny: Tiny,
 
 
 def test_odd_text_in_a_notebook_never_stops_the_class(tiny: Tiny, tmp_path: Path) -> None:
-    """A lone surrogate in a written answer (valid JSON) and a file name that is not UTF-8
-    could not be written to the feedback, manual grading sheet or gradebook: the whole batch
-    stopped at its end."""
+    """A lone surrogate in a written answer (valid JSON) or in an error message of student
+    code, and a file name that is not UTF-8, could not be written to the feedback, manual
+    grading sheet or gradebook: the whole batch stopped at its end."""
     notebook = notebook_with_cells([], tiny.solved)
     written = [c for c in notebook["cells"] if c["cell_type"] == "markdown"
                and any(t.startswith("answer-") for t in c["metadata"].get("tags", []))]
     assert written, "the tiny set has a written question"
     written[0]["source"] = "My answer \ud800 ends here"
+    notebook = notebook_with_cells(["print(chr(0xdc00) * 3)", "raise ValueError(chr(0xd800))"],
+                                   notebook)
     subs = tmp_path / "subs"
     write_notebook(subs, "kim", notebook)
     (subs / "kim.ipynb").rename(Path(os.fsdecode(bytes(subs) + b"/lee\xff.ipynb")))
@@ -207,7 +209,9 @@ def test_odd_text_in_a_notebook_never_stops_the_class(tiny: Tiny, tmp_path: Path
                                         progress=False)
     assert [r.student for r in records] == ["ann", "lee\\xff"]
     assert all(r.status == "graded" and r.score == r.max_score for r in records)
-    assert [row["student"] for row in csv.DictReader(out.open())] == ["ann", "lee\\xff"]
+    rows = list(csv.DictReader(out.open()))
+    assert [row["student"] for row in rows] == ["ann", "lee\\xff"]
+    assert "ValueError: \\ud800" in rows[1]["reason"]  # student code's own error text
     assert "My answer \ufffd ends here" in (out.parent / "manual.csv").read_text()
     assert "\ufffd" in (out.parent / "feedback" / "lee\\xff.md").read_text()
 
