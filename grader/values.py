@@ -10,11 +10,16 @@ exact types, so even a forged message can only carry plain data.
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from typing import Any
 
 MAX_DEPTH = 50
 SCALARS = (bool, int, float, str)
+# Python refuses to write or read integers of more than 4,300 decimal digits (a guard against
+# slow conversions), JSON included; larger ones (2000! has 5,736) travel in hexadecimal.
+BIG_INT_BITS = 12_000
+HEX_INT = re.compile(r"-?0x[0-9a-f]+")
 
 
 class Refused(Exception):
@@ -47,6 +52,8 @@ def encode(value: Any, depth: int = 0) -> dict[str, Any]:
         return {"t": "none"}
     if value is Ellipsis:
         return {"t": "ellipsis"}
+    if kind is int and value.bit_length() > BIG_INT_BITS:
+        return {"t": "int", "hex": hex(value)}
     if kind in SCALARS:
         return {"t": kind.__name__, "v": value}
     if kind in (list, tuple):
@@ -136,6 +143,10 @@ def decode(data: Any, depth: int = 0) -> Any:
     if type(data) is not dict or type(data.get("t")) is not str:
         raise Refused("malformed answer data")
     tag, payload = data["t"], data.get("v")
+    if tag == "int" and "hex" in data:
+        if type(data["hex"]) is not str or not HEX_INT.fullmatch(data["hex"]):
+            raise Refused("malformed answer data")
+        return int(data["hex"], 16)
     if tag == "none":
         return None
     if tag == "ellipsis":

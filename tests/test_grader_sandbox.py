@@ -664,6 +664,25 @@ def test_a_lone_surrogate_fails_its_cell_not_the_notebook(tiny: Tiny) -> None:
     assert len(record.cell_errors) == 1 and "surrogate" in record.cell_errors[0]["error"]
 
 
+def test_an_answer_that_cannot_become_json_is_refused_alone(tiny: Tiny) -> None:
+    """A chart spec may hold an integer too long for JSON (Python refuses more than 4,300
+    digits). Every answer of the notebook was lost with it; now only that one is refused."""
+    request = {
+        "setup": tiny.bundle.data["setup"], "params": tiny.bundle.data["params"],
+        "cells": [{"index": 1, "source": "import altair as alt\nimport pandas as pd\n"
+                   "chart = alt.Chart(pd.DataFrame({'a': [1]})).mark_point()"
+                   ".properties(width=10**5000)\nhuge = 10**5000\nother = 5"}],
+        "answers": ["chart", "huge", "other"], "limits": FAST.as_request(), "hide": [],
+    }
+    reply = get_runner().run(request)
+    assert reply["status"] == "ok", reply
+    answers = reply["done"]["answers"]
+    assert answers["chart"]["state"] == "refused"
+    assert "could not be sent" in answers["chart"]["reason"]
+    assert decode(answers["huge"]["data"]) == 10**5000  # in hexadecimal: no digit limit
+    assert decode(answers["other"]["data"]) == 5
+
+
 def test_deleted_reordered_and_renamed_answers(tiny: Tiny) -> None:
     notebook = notebook_with_cells([], tiny.solved)
     cells = notebook["cells"]

@@ -31,6 +31,16 @@ def test_plain_values_round_trip_with_exact_types(value: Any) -> None:
     assert rebuilt == value and type(rebuilt) is type(value)
 
 
+def test_integers_beyond_json_digit_limit_round_trip() -> None:
+    """Python will not turn an int of more than 4,300 digits into JSON: such an answer made the
+    child unable to send any answer at all."""
+    for value in (10**5000, -(3**20000), 2**12_001):
+        rebuilt = round_trip(value)
+        assert rebuilt == value and type(rebuilt) is int
+    with pytest.raises(Refused):
+        decode({"t": "int", "hex": "0xzz"})
+
+
 def test_numpy_scalars_become_python_numbers() -> None:
     assert type(round_trip(np.int64(4))) is int
     assert type(round_trip(np.float32(1.5))) is float

@@ -87,6 +87,27 @@ class CappedOutput:
 
 def _send(fd: int, message: dict[str, Any]) -> None:
     data = (json.dumps(message) + "\n").encode("utf-8")
+    _write_all(fd, data)
+
+
+def _send_done(fd: int, done: dict[str, Any]) -> None:
+    """Send the answers. Should one answer not turn into JSON after all (say, a chart spec
+    holding an integer of 5,000 digits), only that answer is refused, not all of them."""
+    try:
+        data = json.dumps({"done": done})
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        for name, entry in done["answers"].items():
+            try:
+                json.dumps(entry)
+            except (ValueError, TypeError, OverflowError, RecursionError) as err:
+                done["answers"][name] = {
+                    "state": "refused",
+                    "reason": f"could not be sent to the grader ({type(err).__name__})"}
+        data = json.dumps({"done": done})
+    _write_all(fd, (data + "\n").encode("utf-8"))
+
+
+def _write_all(fd: int, data: bytes) -> None:
     while data:
         written = os.write(fd, data)
         data = data[written:]
@@ -236,13 +257,12 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
         phases = ("sandbox", "cells", "encode")
         # Milliseconds and page faults (mostly copy-on-write of the runner's pages) per phase.
-        _send(fd, {"done": {"answers": answers, "cell_errors": errors,
-                            "output": output.text(), "output_size": output.size,
-                            "ms": {k: round((b - a) * 1000, 2)
-                                   for k, a, b in zip(phases, clock, clock[1:], strict=False)},
-                            "faults": {k: b - a
-                                       for k, a, b in zip(phases, faults, faults[1:], strict=False)}
-                            }})
+        _send_done(fd, {"answers": answers, "cell_errors": errors,
+                        "output": output.text(), "output_size": output.size,
+                        "ms": {k: round((b - a) * 1000, 2)
+                               for k, a, b in zip(phases, clock, clock[1:], strict=False)},
+                        "faults": {k: b - a
+                                   for k, a, b in zip(phases, faults, faults[1:], strict=False)}})
     except BaseException:  # the submission broke the pipe or the encoder: no answers
         os._exit(4)
     os._exit(0)
