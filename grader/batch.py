@@ -211,7 +211,8 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                 except BrokenProcessPool:
                     lost.append(path)
                 except Exception as err:  # never stop the batch
-                    on_done(path, ResultRecord(student_name(path), "error", 0.0, bundle.max_auto_points,
+                    on_done(path, ResultRecord(student_name(path), "error", 0.0,
+                                               bundle.max_auto_points,
                                                f"grader failure: {type(err).__name__}: {err}"))
     finally:
         stop_zygote()

@@ -9,8 +9,8 @@ policy says for new memory. The contents do not change; a child's write into a h
 copies only 4 KB (the kernel splits the child's mapping, not the runner's).
 
 A runner does it after its first submissions (``runner.HUGE_PAGES_AFTER``): it collapses ~48 MB
-(~0.18 s of CPU); the blocks it writes to itself while a child is alive are split again, leaving
-~20-26 MB (DESIGN.md has the measurements).
+(~0.18 s of CPU); the blocks it writes to itself while a child is alive are split again, down to
+24-32 MB by the end of a 1,000-notebook batch (DESIGN.md has the measurements).
 
 Best effort: a block another process is copying right now is retried; one the kernel refuses
 (an old kernel, memory marked not to, nothing in it) stays as it was. Nothing happens off Linux.

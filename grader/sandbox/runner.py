@@ -230,8 +230,8 @@ class Runner:
         most_cpu = cpu_limit(limits)
         pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
         # Until the child could have spent its CPU limit there is nothing to check: one sleep
-        # (most children end within it). The runner then writes nothing to memory it shares
-        # with the child, so its huge pages stay whole (see hugepages.py).
+        # (most children end within it) instead of a wake-up every 50 ms — each wake-up writes
+        # to memory the child shares, splitting the runner's huge pages (see hugepages.py).
         first_check = started + most_cpu / 2
         stop = ""
         try:
