@@ -54,9 +54,14 @@ def _settings_key(bundle: Bundle, limits: Limits) -> bytes:
     return (bundle.sha256 + json.dumps(settings, sort_keys=True)).encode()
 
 
-def _cache_key(settings: bytes, path: Path) -> str:
+def _cache_key(settings: bytes, path: Path) -> str | None:
+    """The cache entry of a submission; None if its file cannot be read (a folder named
+    ``x.ipynb``, a dangling link): it is then graded — as invalid, with the reason — not cached."""
     digest = hashlib.sha256(settings)
-    digest.update(path.read_bytes())
+    try:
+        digest.update(path.read_bytes())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
@@ -254,7 +259,7 @@ def grade_folder(
     for path in paths:
         key = keys[path] = _cache_key(settings, path)
         cached = cache_dir / f"{key}.json"
-        if cached.exists() and student_name(path) != student:
+        if key is not None and cached.exists() and student_name(path) != student:
             try:
                 record = ResultRecord.from_dict(json.loads(cached.read_text()))
             except (ValueError, TypeError, KeyError):
@@ -276,7 +281,8 @@ def grade_folder(
     def done(path: Path, record: ResultRecord) -> None:
         record.student = student_name(path)
         records[path] = record
-        (cache_dir / f"{keys[path]}.json").write_text(json.dumps(record.to_dict()))
+        if keys[path] is not None:
+            (cache_dir / f"{keys[path]}.json").write_text(json.dumps(record.to_dict()))
         if bar is not None:
             bar.update(1)
 

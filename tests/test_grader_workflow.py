@@ -216,6 +216,24 @@ def test_odd_text_in_a_notebook_never_stops_the_class(tiny: Tiny, tmp_path: Path
     assert "\ufffd" in (out.parent / "feedback" / "lee\\xff.md").read_text()
 
 
+def test_unreadable_entries_of_the_folder_are_invalid_not_fatal(tiny: Tiny,
+                                                                  tmp_path: Path) -> None:
+    """A folder named like a notebook, or a link to nothing, stopped the whole batch before it
+    began (reading them for the cache key failed)."""
+    subs = tmp_path / "subs"
+    write_notebook(subs, "ann", tiny.solved)
+    (subs / "folder.ipynb").mkdir()
+    (subs / "gone.ipynb").symlink_to(tmp_path / "nowhere.ipynb")
+    out = tmp_path / "out" / "gradebook.csv"
+    for _ in range(2):  # and again, resuming
+        records = grader.batch.grade_folder(tiny.released.bundle, subs, out, Limits(timeout=10),
+                                            progress=False)
+        assert [(r.student, r.status) for r in records] == [
+            ("ann", "graded"), ("folder", "invalid"), ("gone", "invalid")]
+        assert "cannot read the file" in records[1].reason
+    assert len(list((out.parent / ".gradebook-cache").iterdir())) == 1  # only the notebook
+
+
 def test_canvas_export_format(tmp_path: Path) -> None:
     gradebook = tmp_path / "gradebook.csv"
     gradebook.write_text(
