@@ -54,6 +54,20 @@ def _settings_key(bundle: Bundle, limits: Limits) -> bytes:
     return (bundle.sha256 + json.dumps(settings, sort_keys=True)).encode()
 
 
+def notebook_paths(folder: Path) -> list[Path]:
+    """The submissions in a folder: every entry whose name ends in .ipynb, in any case (an
+    upload named ``Kim.IPYNB`` is still Kim's notebook), sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.name.lower().endswith(".ipynb")
+                  and not p.name.startswith("."))
+
+
+def not_notebooks(folder: Path) -> list[str]:
+    """Names of the files in a folder that are not graded (not .ipynb), for the instructor."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_file() and not p.name.lower().endswith(".ipynb")
+                  and not p.name.startswith("."))
+
+
 def _cache_key(settings: bytes, path: Path) -> str | None:
     """The cache entry of a submission; None if its file cannot be read (a folder named
     ``x.ipynb``, a dangling link): it is then graded — as invalid, with the reason — not cached."""
@@ -238,7 +252,7 @@ def grade_folder(
     limits = limits or Limits()
     if not submissions_dir.is_dir():
         raise ValueError(f"{submissions_dir}: no such folder of submissions")
-    paths = sorted(submissions_dir.glob("*.ipynb"))
+    paths = notebook_paths(submissions_dir)
     if student is not None and student not in {student_name(p) for p in paths}:
         raise ValueError(f"{submissions_dir}: no submission {student}.ipynb to regrade")
     out_dir = out_csv.parent

@@ -25,7 +25,7 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from grader.batch import default_workers, grade_folder
+    from grader.batch import default_workers, grade_folder, not_notebooks
     from grader.grading import Limits
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
@@ -35,6 +35,11 @@ def _grade(args: argparse.Namespace) -> int:
     counts = Counter(r.status for r in records)
     print(f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
           + f"; gradebook {args.out}; feedback in {args.out.parent / 'feedback'}")
+    skipped = not_notebooks(args.submissions)
+    if skipped:
+        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10
+                                           else "")
+        print(f"not graded, not .ipynb files: {shown}", file=sys.stderr)
     if records and records[0].sandbox:
         box = records[0].sandbox
         print("sandbox: " + ("unprivileged uid per submission; " if box.get("root") else

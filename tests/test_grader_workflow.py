@@ -234,6 +234,21 @@ def test_unreadable_entries_of_the_folder_are_invalid_not_fatal(tiny: Tiny,
     assert len(list((out.parent / ".gradebook-cache").iterdir())) == 1  # only the notebook
 
 
+def test_notebooks_in_any_case_are_graded_and_other_files_are_named(
+        tiny: Tiny, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An upload named Kim.IPYNB was silently left out of the gradebook; files that are not
+    notebooks (a PDF handed in by mistake) are now named when grading ends."""
+    subs = tmp_path / "subs"
+    write_notebook(subs, "ann", tiny.solved)
+    (subs / "ann.ipynb").rename(subs / "Kim.IPYNB")
+    (subs / "lee-essay.pdf").write_bytes(b"%PDF-1.4")
+    out = tmp_path / "out" / "gradebook.csv"
+    assert course(["grade", str(tiny.released.bundle), str(subs), "--out", str(out),
+                   "--workers", "1", "--quiet"]) == 0
+    assert [row["student"] for row in csv.DictReader(out.open())] == ["Kim"]
+    assert "not graded, not .ipynb files: lee-essay.pdf" in capsys.readouterr().err
+
+
 def test_canvas_export_format(tmp_path: Path) -> None:
     gradebook = tmp_path / "gradebook.csv"
     gradebook.write_text(
