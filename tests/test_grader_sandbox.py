@@ -153,10 +153,21 @@ def test_huge_printed_and_written_output_is_capped(tiny: Tiny) -> None:
 
 
 def test_oversized_answer_message_is_refused(tiny: Tiny) -> None:
+    """An answer over the limit is refused alone; a notebook that writes past the limit to its
+    channel itself (bypassing the child's sender) is stopped with status error."""
     record = grade_cells(tiny, "bloater", ["n_rows = 'x' * 3_000_000"],
                          Limits(result_bytes=2**20))
+    by_id = {q.id: q for q in record.questions}
+    assert record.status == "graded"
+    assert by_id["q1"].status == "refused" and "too large" in by_id["q1"].messages[0]
+    assert record.score == full_marks(tiny) - by_id["q1"].max_points
+    flood = ("import os, stat\nfor fd in map(int, os.listdir('/proc/self/fd')):\n"
+             "    try:\n        if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
+             "            os.write(fd, b'x' * 3_000_000)\n    except OSError:\n        pass")
+    record = grade_cells(tiny, "flooder", [flood], Limits(result_bytes=2**20))
     assert record.status == "error"
     assert "MB of answers" in record.reason
+    assert record.score == 0
 
 
 # --- exits, killing or signalling the parent ----------------------------------------------
@@ -681,6 +692,23 @@ def test_an_answer_that_cannot_become_json_is_refused_alone(tiny: Tiny) -> None:
     assert "could not be sent" in answers["chart"]["reason"]
     assert decode(answers["huge"]["data"]) == 10**5000  # in hexadecimal: no digit limit
     assert decode(answers["other"]["data"]) == 5
+
+
+def test_an_answer_too_large_to_send_is_refused_alone(tiny: Tiny) -> None:
+    """One answer larger than the answer limit (a list of many strings) made the whole message
+    too large: every answer was lost. Now only the largest answers are refused, until the rest
+    fits."""
+    limits = Limits(timeout=3.0, result_bytes=2**20).as_request()
+    request = {
+        "setup": tiny.bundle.data["setup"], "params": tiny.bundle.data["params"],
+        "cells": [{"index": 1, "source": "big = ['x' * 1000] * 3000\nsmall = [1, 2, 3]"}],
+        "answers": ["big", "small"], "limits": limits, "hide": [],
+    }
+    reply = get_runner().run(request)
+    assert reply["status"] == "ok", reply
+    answers = reply["done"]["answers"]
+    assert answers["big"]["state"] == "refused" and "too large" in answers["big"]["reason"]
+    assert decode(answers["small"]["data"]) == [1, 2, 3]
 
 
 def test_deleted_reordered_and_renamed_answers(tiny: Tiny) -> None:

@@ -90,20 +90,30 @@ def _send(fd: int, message: dict[str, Any]) -> None:
     _write_all(fd, data)
 
 
-def _send_done(fd: int, done: dict[str, Any]) -> None:
+def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
     """Send the answers. Should one answer not turn into JSON after all (say, a chart spec
-    holding an integer of 5,000 digits), only that answer is refused, not all of them."""
+    holding an integer of 5,000 digits), or make the message larger than the grader accepts (a
+    list of a million strings), only that answer is refused, not all of them."""
+    answers = done["answers"]
     try:
         data = json.dumps({"done": done})
     except (ValueError, TypeError, OverflowError, RecursionError):
-        for name, entry in done["answers"].items():
+        for name, entry in answers.items():
             try:
                 json.dumps(entry)
             except (ValueError, TypeError, OverflowError, RecursionError) as err:
-                done["answers"][name] = {
-                    "state": "refused",
-                    "reason": f"could not be sent to the grader ({type(err).__name__})"}
+                answers[name] = {"state": "refused",
+                                 "reason": f"could not be sent to the grader ({type(err).__name__})"}
         data = json.dumps({"done": done})
+    room = result_bytes - 1024  # the grader's limit, less room for the line's end
+    if len(data) > room:  # JSON here is ASCII: characters are bytes
+        sizes = {name: len(json.dumps(entry)) for name, entry in answers.items()}
+        for name in sorted(sizes, key=sizes.__getitem__, reverse=True):
+            answers[name] = {"state": "refused", "reason": "is too large to grade (all answers "
+                             f"together may take {result_bytes // 2**20} MB)"}
+            data = json.dumps({"done": done})
+            if len(data) <= room:
+                break
     _write_all(fd, (data + "\n").encode("utf-8"))
 
 
@@ -262,7 +272,8 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
                         "ms": {k: round((b - a) * 1000, 2)
                                for k, a, b in zip(phases, clock, clock[1:], strict=False)},
                         "faults": {k: b - a
-                                   for k, a, b in zip(phases, faults, faults[1:], strict=False)}})
+                                   for k, a, b in zip(phases, faults, faults[1:], strict=False)}},
+                   int(limits["result_bytes"]))
     except BaseException:  # the submission broke the pipe or the encoder: no answers
         os._exit(4)
     os._exit(0)
