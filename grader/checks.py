@@ -82,10 +82,21 @@ class TestNamespace:
         try:
             exec(compiled, namespace)  # noqa: S102 - instructor code
         except AssertionError as err:
-            return False, str(err)
+            return False, _shortened(str(err))
         except Exception as err:  # a wrong answer may break a test in any way
-            return False, f"{type(err).__name__}: {err}"
+            return False, _shortened(f"{type(err).__name__}: {err}")
         return True, ""
+
+
+MESSAGE_KEPT = 500
+
+
+def _shortened(message: str) -> str:
+    """A test's failure message as feedback shows it: a message quoting a huge answer (a 60 MB
+    string) would otherwise fill the feedback file, the cache and the student's screen."""
+    if len(message) <= MESSAGE_KEPT:
+        return message
+    return message[:MESSAGE_KEPT] + f"… ({len(message) - MESSAGE_KEPT:,} more characters)"
 
 
 def check_question(

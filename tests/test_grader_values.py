@@ -173,3 +173,15 @@ def test_dataframe_dtypes_survive_the_trip() -> None:
     rebuilt = round_trip(frame)
     assert rebuilt.dtypes.to_dict() == frame.dtypes.to_dict()
     pd.testing.assert_frame_equal(rebuilt, frame)
+
+
+def test_a_failure_message_quoting_a_huge_answer_is_shortened() -> None:
+    from grader.checks import MESSAGE_KEPT, TestNamespace
+
+    namespace = TestNamespace("", "", {})
+    passed, message = namespace.run("assert answer == 'short', f'got {answer!r}'",
+                                    {"answer": "x" * 10**6})
+    assert not passed
+    assert len(message) < MESSAGE_KEPT + 40 and message.endswith("more characters)")
+    assert namespace.run("assert answer == 1, 'got a wrong number'", {"answer": 2}) == \
+        (False, "got a wrong number")
