@@ -35,6 +35,10 @@ def _grade(args: argparse.Namespace) -> int:
     counts = Counter(r.status for r in records)
     print(f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
           + f"; gradebook {args.out}; feedback in {args.out.parent / 'feedback'}")
+    twice = sorted(name for name, n in Counter(r.student for r in records).items() if n > 1)
+    if twice:  # e.g. kim.ipynb and kim.IPYNB: both graded, one feedback file
+        print(f"more than one notebook for: {', '.join(twice)} (each has a row in the "
+              "gradebook; keep one per student)", file=sys.stderr)
     skipped = not_notebooks(args.submissions)
     if skipped:
         shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10

@@ -247,6 +247,11 @@ def test_notebooks_in_any_case_are_graded_and_other_files_are_named(
                    "--workers", "1", "--quiet"]) == 0
     assert [row["student"] for row in csv.DictReader(out.open())] == ["Kim"]
     assert "not graded, not .ipynb files: lee-essay.pdf" in capsys.readouterr().err
+    write_notebook(subs, "Kim", tiny.blank)  # Kim.ipynb beside Kim.IPYNB
+    assert course(["grade", str(tiny.released.bundle), str(subs), "--out", str(out),
+                   "--workers", "1", "--quiet"]) == 0
+    assert [row["student"] for row in csv.DictReader(out.open())] == ["Kim", "Kim"]
+    assert "more than one notebook for: Kim" in capsys.readouterr().err
 
 
 def test_canvas_export_format(tmp_path: Path) -> None:
