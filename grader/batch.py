@@ -70,7 +70,7 @@ def not_notebooks(folder: Path) -> list[str]:
 
 def _cache_key(settings: bytes, path: Path) -> str | None:
     """The cache entry of a submission; None if its file cannot be read (a folder named
-    ``x.ipynb``, a dangling link): it is then graded — as invalid, with the reason — not cached."""
+    ``x.ipynb``, a dangling link): it is then graded (invalid, with the reason), not cached."""
     digest = hashlib.sha256(settings)
     try:
         digest.update(path.read_bytes())

@@ -102,8 +102,8 @@ def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
             try:
                 json.dumps(entry)
             except (ValueError, TypeError, OverflowError, RecursionError) as err:
-                answers[name] = {"state": "refused",
-                                 "reason": f"could not be sent to the grader ({type(err).__name__})"}
+                why = f"could not be sent to the grader ({type(err).__name__})"
+                answers[name] = {"state": "refused", "reason": why}
         data = json.dumps({"done": done})
     room = result_bytes - 1024  # the grader's limit, less room for the line's end
     if len(data) > room:  # JSON here is ASCII: characters are bytes
