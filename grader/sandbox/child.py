@@ -90,6 +90,10 @@ def _send(fd: int, message: dict[str, Any]) -> None:
     _write_all(fd, data)
 
 
+# What json.dumps raises for data it cannot write (an int past Python's digit limit, ...).
+NOT_JSON = (ValueError, TypeError, OverflowError, RecursionError)
+
+
 def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
     """Send the answers. Should one answer not turn into JSON after all (say, a chart spec
     holding an integer of 5,000 digits), or make the message larger than the grader accepts (a
@@ -97,11 +101,11 @@ def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
     answers = done["answers"]
     try:
         data = json.dumps({"done": done})
-    except (ValueError, TypeError, OverflowError, RecursionError):
+    except NOT_JSON:
         for name, entry in answers.items():
             try:
                 json.dumps(entry)
-            except (ValueError, TypeError, OverflowError, RecursionError) as err:
+            except NOT_JSON as err:
                 why = f"could not be sent to the grader ({type(err).__name__})"
                 answers[name] = {"state": "refused", "reason": why}
         data = json.dumps({"done": done})
@@ -157,9 +161,7 @@ def _write_submission_copy(path: str, cells: list[dict[str, Any]], owner: int | 
     text = "".join(f"# --- cell {cell['index']} ---\n{cell['source']}\n" for cell in cells)
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        data = text.encode("utf-8", "backslashreplace")
-        while data:
-            data = data[os.write(handle, data):]
+        _write_all(handle, text.encode("utf-8", "backslashreplace"))
         if owner is not None:
             os.fchown(handle, owner, owner)
     finally:
