@@ -12,7 +12,6 @@ Outputs beside ``--out gradebook.csv``:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -32,12 +31,12 @@ from grader.grading import (
     needed_by_sandbox,
 )
 from grader.sandbox.client import start_zygote, stop_zygote
-from grader.submission import student_name
+from grader.spreadsheet import TEXT_ERRORS, Cell, write_csv
+from grader.submission import InvalidSubmission, read_notebook_bytes, student_name
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
-# Student code can put any string into an error message or its output, including a lone
-# surrogate that UTF-8 cannot hold: it is written as "\ud800" rather than stop the batch.
-TEXT_ERRORS = "backslashreplace"
+# How much of an unexpected exception's type name (in its row) or message (on stderr) is shown.
+FAILURE_CHARS = 200
 
 
 def default_workers() -> int:
@@ -56,25 +55,31 @@ def _settings_key(bundle: Bundle, limits: Limits) -> bytes:
 
 def notebook_paths(folder: Path) -> list[Path]:
     """The submissions in a folder: every entry whose name ends in .ipynb, in any case (an
-    upload named ``Kim.IPYNB`` is still Kim's notebook), sorted by name."""
+    upload named ``Kim.IPYNB`` is still Kim's notebook), sorted by name. Entries are taken by
+    name only (nothing is opened or followed here): a link, FIFO, device or folder so named
+    gets an ``invalid`` row saying what it is."""
     return sorted(p for p in folder.iterdir() if p.name.lower().endswith(".ipynb")
                   and not p.name.startswith("."))
 
 
 def not_notebooks(folder: Path) -> list[str]:
-    """Names of the files in a folder that are not graded (not .ipynb), for the instructor."""
-    return sorted(p.name for p in folder.iterdir()
-                  if p.is_file() and not p.name.lower().endswith(".ipynb")
-                  and not p.name.startswith("."))
+    """Names of the entries in a folder that are not graded (not .ipynb, not a folder), for
+    the instructor. Links are not followed: a link to a FIFO or a device is named, not
+    opened."""
+    with os.scandir(folder) as entries:
+        return sorted(e.name for e in entries
+                      if not e.is_dir(follow_symlinks=False)
+                      and not e.name.lower().endswith(".ipynb") and not e.name.startswith("."))
 
 
 def _cache_key(settings: bytes, path: Path) -> str | None:
-    """The cache entry of a submission; None if its file cannot be read (a folder named
-    ``x.ipynb``, a dangling link): it is then graded (invalid, with the reason), not cached."""
+    """The cache entry of a submission; None if it is not a readable regular file (a folder
+    named ``x.ipynb``, a link, a FIFO): it is then graded (invalid, with the reason), not
+    cached. Read as grading reads it: no link followed, at most the size limit and a byte."""
     digest = hashlib.sha256(settings)
     try:
-        digest.update(path.read_bytes())
-    except OSError:
+        digest.update(read_notebook_bytes(path))
+    except InvalidSubmission:
         return None
     return digest.hexdigest()
 
@@ -83,14 +88,16 @@ def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
-def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict[str, str]]:
+def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict[str, Cell]]:
+    """One row per record, by student: text as text, points as numbers (see
+    grader.spreadsheet for how each is written)."""
     rows = []
     for record in sorted(records, key=lambda r: r.student):
-        row = {
+        row: dict[str, Cell] = {
             "student": record.student,
             "status": record.status,
-            "score": _fmt(record.score),
-            "max_score": _fmt(record.max_score),
+            "score": float(record.score),
+            "max_score": float(record.max_score),
             "reason": record.reason,
         }
         by_id = {q.id: q for q in record.questions}
@@ -99,17 +106,14 @@ def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict
             if question["kind"] == "written":
                 row[question["id"]] = "manual"
             else:
-                row[question["id"]] = _fmt(result.points) if result else "0"
+                row[question["id"]] = float(result.points) if result else 0.0
         rows.append(row)
     return rows
 
 
 def write_gradebook(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
     columns = BASE_COLUMNS + bundle.question_ids
-    with path.open("w", newline="", encoding="utf-8", errors=TEXT_ERRORS) as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(gradebook_rows(bundle, records))
+    write_csv(path, columns, ([row[c] for c in columns] for row in gradebook_rows(bundle, records)))
 
 
 def feedback_text(bundle: Bundle, record: ResultRecord) -> str:
@@ -149,13 +153,10 @@ def feedback_text(bundle: Bundle, record: ResultRecord) -> str:
 
 def write_manual(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
     written = [q for q in bundle.questions if q["kind"] == "written"]
-    with path.open("w", newline="", encoding="utf-8", errors=TEXT_ERRORS) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "question", "max_points", "points", "answer"])
-        for record in sorted(records, key=lambda r: r.student):
-            for question in written:
-                writer.writerow([record.student, question["id"], _fmt(question["points"]), "",
-                                 record.written.get(question["id"], "")])
+    write_csv(path, ["student", "question", "max_points", "points", "answer"],
+              ([record.student, question["id"], float(question["points"]), "",
+                record.written.get(question["id"], "")]
+               for record in sorted(records, key=lambda r: r.student) for question in written))
 
 
 def _guard_hidden(paths: list[Path]) -> None:
@@ -188,11 +189,26 @@ def _warm_checker(bundle: Bundle) -> None:
         pass
 
 
+def _grader_failure(bundle: Bundle, path: Path, err: Exception) -> ResultRecord:
+    """The row of a notebook whose grading raised: an error of the grader, named by its type
+    only (its message may quote the notebook's data), and a line for the maintainer."""
+    kind = type(err).__name__[:FAILURE_CHARS]
+    # Quoted (repr): a file name or message must not send control characters to the terminal.
+    print(f"{path.name!r}: grader failure: {kind}: {str(err)[:FAILURE_CHARS]!r}",
+          file=sys.stderr)
+    return ResultRecord(student_name(path), "error", 0.0, bundle.max_auto_points,
+                        f"grader failure: {kind}")
+
+
 def _grade_all(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                on_done: Callable[[Path, ResultRecord], None]) -> None:
     if workers <= 1:
         for path in paths:
-            on_done(path, grade_submission(bundle, path, limits))
+            try:
+                record = grade_submission(bundle, path, limits)
+            except Exception as err:  # never stop the batch, as in the pool below
+                record = _grader_failure(bundle, path, err)
+            on_done(path, record)
         return
     remaining = list(paths)
     for attempt in range(3):
@@ -230,9 +246,7 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
                 except BrokenProcessPool:
                     lost.append(path)
                 except Exception as err:  # never stop the batch
-                    on_done(path, ResultRecord(student_name(path), "error", 0.0,
-                                               bundle.max_auto_points,
-                                               f"grader failure: {type(err).__name__}: {err}"))
+                    on_done(path, _grader_failure(bundle, path, err))
     finally:
         stop_zygote()
     return lost

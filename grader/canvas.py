@@ -12,21 +12,20 @@ column is new. Students are identified, in order, by:
 3. otherwise the file stem is written as the SIS Login ID.
 
 ``--manual manual.csv`` adds the instructor's points for written questions to the score.
+
+The gradebook and the manual sheet are read back as the grader wrote them (cells starting like
+a formula unescaped, see grader.spreadsheet), and the export is written the same safe way.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
+from grader.spreadsheet import Cell, read_records, write_csv
+
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 DOWNLOAD_NAME = re.compile(r"^(?P<name>[a-z0-9-]+?)_(?:late_)?(?P<id>\d+)_\d+", re.IGNORECASE)
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _manual_points(path: Path | None) -> tuple[dict[str, float], float]:
@@ -35,7 +34,7 @@ def _manual_points(path: Path | None) -> tuple[dict[str, float], float]:
         return {}, 0.0
     points: dict[str, float] = {}
     maxima: dict[str, float] = {}
-    for number, row in enumerate(_read_csv(path), start=2):
+    for number, row in enumerate(read_records(path), start=2):
         if row.get("points", "").strip():
             try:
                 value = float(row["points"])
@@ -50,13 +49,13 @@ def _manual_points(path: Path | None) -> tuple[dict[str, float], float]:
 def export_canvas(gradebook: Path, out: Path, assignment: str, roster: Path | None = None,
                   manual: Path | None = None) -> list[str]:
     """Write the Canvas CSV; return warnings (students not matched in the roster)."""
-    rows = _read_csv(gradebook)
+    rows = read_records(gradebook)
     if not rows or "score" not in rows[0]:
         raise ValueError(f"{gradebook}: not a course gradebook (no 'score' column)")
     manual_points, manual_max = _manual_points(manual)
     lookup: dict[str, dict[str, str]] = {}
     if roster is not None:
-        for entry in _read_csv(roster):
+        for entry in read_records(roster, unescape=False):  # Canvas's file, not ours
             if entry.get("Student", "").strip() == "Points Possible":
                 continue
             for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
@@ -64,24 +63,22 @@ def export_canvas(gradebook: Path, out: Path, assignment: str, roster: Path | No
                     lookup.setdefault(entry[column].strip().lower(), entry)
     max_score = float(rows[0]["max_score"]) + manual_max
     warnings = []
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CANVAS_COLUMNS + [assignment])
-        writer.writerow(["Points Possible", "", "", "", "", f"{max_score:g}"])
-        for row in rows:
-            student = row["student"]
-            score = float(row["score"]) + manual_points.get(student, 0.0)
-            match = DOWNLOAD_NAME.match(student)
-            entry = lookup.get(student.lower()) or (
-                lookup.get(match.group("id")) if match else None
-            )
-            if entry is not None:
-                identity = [entry.get(c, "") for c in CANVAS_COLUMNS]
-            elif match:
-                identity = [match.group("name"), match.group("id"), "", "", ""]
-            else:
-                identity = [student, "", "", student, ""]
-            if roster is not None and entry is None:
-                warnings.append(f"{student}: not found in {roster}")
-            writer.writerow(identity + [f"{score:g}"])
+    lines: list[list[Cell]] = [["Points Possible", "", "", "", "", max_score]]
+    for row in rows:
+        student = row["student"]
+        score = float(row["score"]) + manual_points.get(student, 0.0)
+        match = DOWNLOAD_NAME.match(student)
+        entry = lookup.get(student.lower()) or (
+            lookup.get(match.group("id")) if match else None
+        )
+        if entry is not None:
+            identity = [entry.get(c, "") for c in CANVAS_COLUMNS]
+        elif match:
+            identity = [match.group("name"), match.group("id"), "", "", ""]
+        else:
+            identity = [student, "", "", student, ""]
+        if roster is not None and entry is None:
+            warnings.append(f"{student}: not found in {roster}")
+        lines.append([*identity, score])
+    write_csv(out, CANVAS_COLUMNS + [assignment], lines)
     return warnings

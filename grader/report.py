@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from grader.batch import BASE_COLUMNS
+from grader.spreadsheet import read_csv
 
 
 def _vega_bundle() -> str:
@@ -29,7 +30,15 @@ def _vega_bundle() -> str:
 
 
 def load_gradebook(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    """The gradebook as text columns (score and max_score as numbers), each cell as the grader
+    was given it: a name or reason escaped against spreadsheet formulas reads back unescaped."""
+    header, rows = read_csv(path)
+    for number, row in enumerate(rows, start=2):
+        if len(row) > len(header):
+            raise ValueError(f"{path}, row {number}: {len(row)} cells, the header has "
+                             f"{len(header)}")
+    frame = pd.DataFrame([row + [""] * (len(header) - len(row)) for row in rows],
+                         columns=header, dtype=str)
     missing = [c for c in BASE_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: not a course gradebook (missing columns {missing})")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,9 +99,61 @@ def parse_submission(student: str, data: bytes) -> Submission:
     return submission
 
 
-def read_submission(path: Path) -> Submission:
+# What a submissions folder can hold besides a regular file, as an instructor would say it.
+NOT_A_FILE = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_a_file(mode: int) -> InvalidSubmission | None:
+    kind = stat.S_IFMT(mode)
+    if kind == stat.S_IFREG:
+        return None
+    return InvalidSubmission(f"cannot read the file: {NOT_A_FILE.get(kind, 'a special file')}, "
+                             "not a file")
+
+
+def read_notebook_bytes(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
+    """The bytes of a submitted file, at most ``limit + 1`` of them (enough to tell that it is
+    too large). Only a regular file is read: a link is not followed (it could lead to a device
+    that never ends, or out of the submissions folder) and a FIFO, device, socket or folder is
+    never opened for reading, so nothing here can block. Raises InvalidSubmission saying what
+    the entry is instead."""
     try:
-        data = path.read_bytes()
+        refused = _not_a_file(os.lstat(path).st_mode)  # before open: opening a device acts
     except OSError as err:
         raise InvalidSubmission(f"cannot read the file: {err.strerror}") from err
-    return parse_submission(student_name(path), data)
+    if refused:
+        raise refused
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:  # replaced by a link or a FIFO since lstat
+        kind = "a symbolic link, not a file" if err.errno == errno.ELOOP else err.strerror
+        raise InvalidSubmission(f"cannot read the file: {kind}") from err
+    try:
+        refused = _not_a_file(os.fstat(fd).st_mode)  # what was opened, whatever lstat saw
+        if refused:
+            raise refused
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 2**20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as err:
+        raise InvalidSubmission(f"cannot read the file: {err.strerror}") from err
+    finally:
+        os.close(fd)
+
+
+def read_submission(path: Path) -> Submission:
+    """Read and parse one submitted file (see :func:`read_notebook_bytes`)."""
+    return parse_submission(student_name(path), read_notebook_bytes(path))
