@@ -19,6 +19,7 @@ import resource
 import struct
 import sys
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.sandbox import isolation
@@ -85,11 +86,6 @@ class CappedOutput:
         return "".join(self.kept)
 
 
-def _send(fd: int, message: dict[str, Any]) -> None:
-    data = (json.dumps(message) + "\n").encode("utf-8")
-    _write_all(fd, data)
-
-
 # What json.dumps raises for data it cannot write (an int past Python's digit limit, ...).
 NOT_JSON = (ValueError, TypeError, OverflowError, RecursionError)
 
@@ -127,13 +123,16 @@ def _write_all(fd: int, data: bytes) -> None:
         data = data[written:]
 
 
-def _quiet_fds(keep: int) -> None:
+def _quiet_fds(*keep: int) -> None:
     """Stdin/stdout/stderr to /dev/null; close every other inherited descriptor."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    os.closerange(3, keep)
-    os.closerange(keep + 1, 1 << 16)
+    start = 3
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, 1 << 16)
 
 
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -204,57 +203,79 @@ def run_cells(cells: list[dict[str, Any]], namespace: dict[str, Any],
     return errors
 
 
+@dataclass
+class ChildPlan:
+    """What the runner prepared for one child (see Runner.run)."""
+
+    namespaces: bool  # the full sandbox: private namespaces in the allow-list root
+    scratch: str | None  # its scratch folder when there are no namespaces
+    keep: dict[str, list[str]]  # allowed paths under the temporary folders
+    cover: list[str]  # paths to hide that the allow-list still shows
+    base_bytes: int | None  # the runner's address space at the fork (RLIMIT_AS counts from it)
+    root: bool  # whether to become an unprivileged uid of its own
+    join: list[int] = field(default_factory=list)  # cgroup.procs files of its control group
+    report: int = -1  # pipe to the runner for a failed setup; closed before the code runs
+
+
+def _join_group(plan: ChildPlan) -> None:
+    """Enter the notebook's control group before anything else: all it starts stays in it."""
+    for fd in plan.join:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+    plan.join = []
+
+
+def _set_up(fd: int, plan: ChildPlan, limits: dict[str, Any],
+            cells: list[dict[str, Any]]) -> None:
+    """Everything between the fork and the submission's first cell (the child is root)."""
+    os.setsid()
+    _join_group(plan)
+    _quiet_fds(fd, plan.report)
+    uid = isolation.BASE_UID + os.getpid()
+    scratch = plan.scratch
+    if plan.namespaces:
+        isolation.private_namespaces(int(limits["scratch_mb"]), plan.keep, plan.cover)
+        scratch = isolation.SCRATCH
+        os.mkdir(scratch, 0o700)
+    if scratch is None:
+        raise RuntimeError("no scratch folder")
+    if plan.root:
+        os.chown(scratch, uid, uid)
+    _write_submission_copy(os.path.join(scratch, "submission.py"), cells,
+                           uid if plan.root else None)
+    os.chdir(scratch)
+    _clean_environment(scratch)
+    memory = plan.base_bytes + int(limits["memory_mb"]) * 2**20 if plan.base_bytes else None
+    isolation.set_limits(
+        limits["cpu_seconds"], memory, int(limits["processes"]), int(limits["output_bytes"])
+    )
+    if plan.root:
+        isolation.drop_privileges(uid)
+
+
 def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: dict[str, Any],
-               namespaces_ok: bool, scratch: str | None,
-               expose: dict[str, list[str]] | None = None,
-               keep: dict[str, list[str]] | None = None,
-               base_bytes: int | None = None, root: bool = False,
-               sealed: bool = False) -> None:
+               plan: ChildPlan) -> None:
     """Entry point in the forked child. Never returns.
 
     ``fd`` is the submission's socket to the grading process; ``request`` holds what the runner
-    knows (setup, limits, answer names, hidden paths). ``base_bytes`` is the runner's address
-    space at the fork (the child's own, read before forking because reading /proc here costs
-    more); ``root``, whether the full sandbox applies; ``sealed``, whether the runner's mount
-    namespace already hides ``request["hide"]`` with every mount read-only."""
+    knows (setup, limits, answer names, hidden paths); ``plan`` what the runner prepared. A
+    setup failure is reported on ``plan.report``, which the submission's code never sees: the
+    child closes it before running the first cell, so student code cannot forge one."""
     clock = [time.perf_counter()]
     faults = [resource.getrusage(resource.RUSAGE_SELF).ru_minflt]
     try:
         cells = read_frame_from_fd(fd)
         if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
             raise ValueError("malformed cells")
-        os.setsid()
-        _quiet_fds(fd)
-        limits = request["limits"]
-        uid = isolation.BASE_UID + os.getpid()
-        if namespaces_ok:
-            # The runner already left the network (see Runner): new mount and IPC namespaces
-            # suffice — copies of the runner's sealed one, or sealed here.
-            if sealed:
-                isolation.unshare(isolation.CLONE_NEWNS | isolation.CLONE_NEWIPC)
-                isolation.private_temporary_folders(int(limits["scratch_mb"]), keep)
-            else:
-                isolation.new_namespaces(request["hide"], int(limits["scratch_mb"]), expose,
-                                         keep, network=False)
-            scratch = isolation.SCRATCH
-            os.mkdir(scratch, 0o700)
-        if scratch is None:
-            raise RuntimeError("no scratch folder")
-        if root:
-            os.chown(scratch, uid, uid)
-        _write_submission_copy(os.path.join(scratch, "submission.py"), cells,
-                               uid if root else None)
-        os.chdir(scratch)
-        _clean_environment(scratch)
-        memory = base_bytes + int(limits["memory_mb"]) * 2**20 if base_bytes else None
-        isolation.set_limits(
-            limits["cpu_seconds"], memory, int(limits["processes"]), int(limits["output_bytes"])
-        )
-        if root:
-            isolation.drop_privileges(uid)
+        _set_up(fd, plan, request["limits"], cells)
+        os.close(plan.report)
     except BaseException as err:
-        _send(fd, {"sandbox_failed": f"{type(err).__name__}: {err}"})
+        try:
+            _write_all(plan.report, f"{type(err).__name__}: {err}".encode("utf-8", "replace"))
+        except OSError:
+            pass
         os._exit(3)
+    limits = request["limits"]
     try:
         output = CappedOutput()
         sys.stdout = sys.stderr = output

@@ -1,11 +1,12 @@
 """OS-level protections for a submission's process (Linux first; degrade elsewhere, and say so).
 
-As root on Linux the child gets: new mount, IPC and network namespaces (no network at all; the
-bundle, the submissions folder and the output folder hidden under empty mounts; every other
-mount read-only and a private, size-limited /tmp the only place it can write; System V shared
-memory that ends with it), its own unprivileged uid/gid (one per child, so children cannot
-touch each other and RLIMIT_NPROC counts only its own processes), no supplementary groups, and
-``no_new_privs`` (setuid programs cannot raise it back). Everywhere: resource limits.
+As root on Linux the child runs in its runner's allow-list root (:mod:`grader.sandbox.rootfs`:
+only the system, Python, the course library and data, read-only) and gets its own mount, IPC and
+network namespaces (no network at all, no abstract Unix socket or System V shared memory shared
+with another notebook; a private, size-limited /tmp the only place it can write), its own
+unprivileged uid/gid (one per child, so children cannot touch each other), no supplementary
+groups, ``no_new_privs`` (setuid programs cannot raise it back) and a control group that counts
+its whole process tree (:mod:`grader.sandbox.cgroups`). Everywhere: resource limits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ctypes.util
 import os
 import resource
 import signal
+import stat
 import sys
 from pathlib import Path
 
@@ -106,92 +108,61 @@ def become_subreaper() -> None:
         pass
 
 
-def exposure_plan(needed: list[str]) -> dict[str, list[str]]:
-    """Which closed folders (e.g. /root, mode 0700) stand between an unprivileged user and the
-    Python it needs (sys.path). Maps each such folder to the needed paths beneath it."""
-    plan: dict[str, list[str]] = {}
-    for path in needed:
-        path = os.path.realpath(path)
-        if not os.path.isdir(path):
-            continue
-        parts = path.split(os.sep)
-        for depth in range(2, len(parts)):
-            ancestor = os.sep.join(parts[:depth])
-            if not os.stat(ancestor).st_mode & 0o001:
-                plan.setdefault(ancestor, []).append(path)
-                break
-    return plan
-
-
-def _expose(plan: dict[str, list[str]]) -> None:
-    """Inside the mount namespace, replace each closed folder by an open tmpfs holding only
-    bind mounts of the needed paths; the folder's other contents stay out of reach."""
-    for closed, paths in plan.items():
-        handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in paths]
-        mount("tmpfs", closed, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
-        for path, handle in handles:
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC, None)
-            os.close(handle)
+def bind_handle(target: str, handle: int) -> None:
+    """Bind the file or folder open as ``handle`` (O_PATH) at ``target``, made if missing."""
+    os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+    if stat.S_ISDIR(os.fstat(handle).st_mode):
+        os.makedirs(target, mode=0o755, exist_ok=True)
+    elif not os.path.exists(target):
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o644))
+    mount(f"/proc/self/fd/{handle}", target, None, MS_BIND | MS_REC, None)
 
 
 TEMPORARY_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def temporary_bind_plan(keep: list[str]) -> dict[str, list[str]]:
-    """For each temporary folder, the kept folders inside it (see `new_namespaces`). Resolving
-    paths costs dozens of stat calls, so the runner plans once and every child reuses it."""
+    """For each temporary folder, the kept paths inside it (see `private_temporary_folders`).
+    Resolving paths costs dozens of stat calls, so the runner plans once and every child
+    reuses it."""
     return {tmp: _paths_under(tmp, keep) for tmp in TEMPORARY_FOLDERS if os.path.isdir(tmp)}
 
 
-def new_namespaces(hide: list[str], scratch_mb: int,
-                   expose: dict[str, list[str]] | None = None,
-                   keep: dict[str, list[str]] | None = None, network: bool = True) -> None:
-    """Enter fresh mount, IPC and network namespaces, hide paths, mount a private /tmp (root
-    only): `seal_mounts` and `private_temporary_folders` in one go.
-
-    `network=False` keeps the caller's network namespace: the runner enters an empty one once
-    (`leave_network`) and its children inherit it, which spares creating and tearing down a
-    network namespace per submission.
-    """
-    # A private IPC namespace too: System V shared memory would outlive the submission.
-    unshare(CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if network else 0))
-    seal_mounts(hide, expose)
+def private_namespaces(scratch_mb: int, keep: dict[str, list[str]], cover: list[str]) -> None:
+    """A submission's own mount, IPC and network namespaces (copies of its runner's allow-list
+    root): System V shared memory and abstract Unix sockets end with it and are not shared
+    with notebooks graded at the same time, there is no network at all, ``cover`` (paths to
+    hide that the allow-list still shows) is covered, and the private /tmp is mounted."""
+    unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET)
+    for path in cover:
+        cover_path(path)
     private_temporary_folders(scratch_mb, keep)
 
 
-def seal_mounts(hide: list[str], expose: dict[str, list[str]] | None = None) -> None:
-    """In a mount namespace of the caller's own: every mount private and read-only, the closed
-    folders Python needs opened (`exposure_plan`), and each path in `hide` covered by an empty
-    mount. A runner does this once for all its children (they copy its namespace)."""
-    mount("none", "/", None, MS_REC | MS_PRIVATE, None)
-    read_only_tree()
-    _expose(expose or {})
-    for path in hide:
-        if os.path.isdir(path):
-            mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
-        elif os.path.exists(path):
-            mount("/dev/null", path, None, MS_BIND, None)
+def cover_path(path: str) -> None:
+    """Put an empty, unreadable mount over a folder, or /dev/null over a file."""
+    if os.path.isdir(path):
+        mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
+    elif os.path.exists(path):
+        mount("/dev/null", path, None, MS_BIND, None)
 
 
 def private_temporary_folders(scratch_mb: int, keep: dict[str, list[str]] | None = None) -> None:
     """A fresh, size-limited tmpfs on each temporary folder (/tmp, /var/tmp, /dev/shm): the only
     places a submission can write, gone with its namespace.
 
-    `keep` (from `temporary_bind_plan`) names folders the child must still read (Python's
-    sys.path, the course data) that lie under a temporary folder — a checkout in /tmp, as CI
-    may use: they are bound back into the private tmpfs, with the hidden paths beneath them
-    still hidden.
+    `keep` (from `temporary_bind_plan`) names paths the child must still read (Python, the
+    course library and data) that lie under a temporary folder — a checkout in /tmp, as CI
+    may use: they are bound back into the private tmpfs.
     """
     plan = keep if keep is not None else temporary_bind_plan([])
     for tmp, kept in plan.items():
         if os.path.isdir(tmp):
-            handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in kept]
+            handles = [(path, os.open(path, os.O_PATH)) for path in kept]
             size = f"size={scratch_mb}m,mode=1777"
             mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, size)
             for path, handle in handles:
-                os.makedirs(path, mode=0o755, exist_ok=True)
-                mount(f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC, None)
+                bind_handle(path, handle)
                 os.close(handle)
 
 
@@ -202,9 +173,9 @@ def leave_network() -> None:
 
 
 def _paths_under(folder: str, paths: list[str]) -> list[str]:
-    """The outermost existing folders of `paths` that lie inside `folder`."""
+    """The outermost existing paths of `paths` (folders or files) that lie inside `folder`."""
     prefix = os.path.realpath(folder) + os.sep
-    inside = sorted({os.path.realpath(p) for p in paths if os.path.isdir(p)})
+    inside = sorted({os.path.realpath(p) for p in paths if os.path.exists(p)})
     inside = [p for p in inside if p.startswith(prefix)]
     return [p for p in inside if not any(p != q and p.startswith(q + os.sep) for q in inside)]
 
@@ -301,20 +272,26 @@ def reap_exited() -> bool:
             return True
 
 
-def probe_namespaces(hide_test: str | None = None) -> str:
-    """Try the namespace setup in a throwaway child; return "" if it works, else the reason."""
+def probe_namespaces(allowed: list[str], keep: dict[str, list[str]]) -> str:
+    """Try the whole setup (allow-list root, then a submission's namespaces) in a throwaway
+    child; return "" if it works, else the reason."""
     if not is_linux_root():
         return "not running as root on Linux"
+    from grader.sandbox import rootfs
+
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
         try:
-            new_namespaces([], 1)
-            message = b""
+            unshare(CLONE_NEWNS)
+            rootfs.enter_allow_list_root(allowed, [])
+            private_namespaces(1, keep, [])
+            missing = [p for p in (sys.executable, *allowed) if not os.path.exists(p)]
+            message = f"missing in the sandbox: {', '.join(missing)}".encode() if missing else b""
         except OSError as err:
             message = str(err).encode() or b"failed"
-        os.write(write_fd, message)
+        os.write(write_fd, message[:4000])
         os._exit(0)
     os.close(write_fd)
     chunks = []

@@ -24,8 +24,14 @@ import tempfile
 import time
 from typing import Any
 
-from grader.sandbox import isolation
-from grader.sandbox.child import ProgressPage, cell_in_progress, child_main, trim_environment
+from grader.sandbox import cgroups, isolation, rootfs
+from grader.sandbox.child import (
+    ChildPlan,
+    ProgressPage,
+    cell_in_progress,
+    child_main,
+    trim_environment,
+)
 from grader.sandbox.hugepages import collapse_memory
 from grader.sandbox.outcome import cpu_limit
 from grader.sandbox.wire import recv_frame, send_frame
@@ -122,13 +128,23 @@ def warm_up() -> None:
         encode(value)
 
 
-def _data_dirs() -> list[str]:
-    """The course data folder, which student code reads through `minilat.dataset`."""
+def _data_paths() -> list[str]:
+    """The course data folder and the bibliographies its loader checks source keys against,
+    which student code reads through `minilat.dataset`."""
     try:
+        from minilat.dataset.bib import bib_files
         from minilat.dataset.schema import resolve_data_dir
     except ImportError:
         return []
-    return [str(resolve_data_dir())]
+    data = resolve_data_dir()
+    return [str(data), *(str(path) for path in bib_files(data))]
+
+
+def _private_paths() -> list[str]:
+    """Instructor-only paths to cover should the allow-list show them (a repository kept inside
+    an allowed tree): the course's exercise sources and the folder grading was started from."""
+    repository = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    return [os.path.join(os.path.dirname(repository), "exercises"), os.getcwd()]
 
 
 def _noop(*_args: Any, **_kwargs: Any) -> None:
@@ -136,19 +152,35 @@ def _noop(*_args: Any, **_kwargs: Any) -> None:
 
 
 class Runner:
+    """Forks and watches one child per submission. As root on Linux it first moves into its
+    allow-list root (inherited by every child, and by the runners a zygote forks) and opens the
+    control groups that count each notebook's process tree."""
+
     def __init__(self) -> None:
-        self.namespace_problem = isolation.probe_namespaces()
-        if self.namespace_problem == "":
-            # Once for all children: they inherit this empty network namespace.
-            isolation.leave_network()
         self.root = isolation.is_linux_root()
+        self.allowed = rootfs.allowed_paths(_data_paths()) if self.root else []
+        # Allowed paths under /tmp (a checkout there) are bound back into each private /tmp.
+        self.keep = isolation.temporary_bind_plan(
+            [os.path.realpath(p) for p in self.allowed] or [*sys.path, *_data_paths()])
+        self.groups: cgroups.GraderGroups | None = None
+        self.groups_problem = "not running as root on Linux"
+        if self.root:
+            self.groups, self.groups_problem = cgroups.open_groups(
+                f"course-grader-{os.getpid()}")
+        self.namespace_problem = (isolation.probe_namespaces(self.allowed, self.keep)
+                                  if self.root else "not running as root on Linux")
+        if self.namespace_problem == "":
+            try:
+                isolation.unshare(isolation.CLONE_NEWNS)
+                rootfs.enter_allow_list_root(self.allowed, _private_paths())
+                isolation.leave_network()
+            except OSError as err:
+                self.namespace_problem = f"the allow-list root could not be built: {err}"
         self.templates: dict[str, dict[str, Any]] = {}
-        # Python must stay importable for the unprivileged child (lazy imports, codecs).
-        self.expose = isolation.exposure_plan(sys.path) if self.root else {}
-        self.keep = isolation.temporary_bind_plan([*sys.path, *_data_dirs()])
         self.progress = ProgressPage()
-        self.sealed_for: tuple[str, ...] | None = None  # see _sealed
-        self.seal_failed = False
+        self.group: cgroups.NotebookGroup | None = None
+        self.group_owner = -1
+        self.covered: dict[tuple[str, ...], list[str]] = {}
 
     def capabilities(self) -> dict[str, Any]:
         return {
@@ -157,6 +189,9 @@ class Runner:
             "unprivileged_uid": self.root,
             "namespaces": not self.namespace_problem,
             "namespaces_problem": self.namespace_problem,
+            "allow_list": not self.namespace_problem,
+            "cgroups": self.groups is not None,
+            "cgroups_problem": self.groups_problem if self.groups is None else "",
         }
 
     def template(self, setup: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -168,64 +203,81 @@ class Runner:
             self.templates[key] = namespace
         return self.templates[key]
 
-    def _sealed(self, hide: list[str]) -> bool:
-        """Whether the runner's own mount namespace already is what a child needs for `hide`:
-        every mount read-only, Python's folders exposed, `hide` covered. Then a child only adds
-        its private /tmp (~1 ms and ~120 page faults less per submission). The runner seals
-        once, at its first request (after building that request's setup namespace, which may
-        still write): a runner serves one batch, whose requests all hide the same paths. A
-        request hiding other paths gets the whole setup in its child, on top of the runner's —
-        never less hidden."""
+    def _covered(self, hide: list[str]) -> list[str]:
+        """The request's hidden paths the allow-list still shows (normally none)."""
         key = tuple(hide)
-        if self.sealed_for is None and not self.seal_failed:
+        if key not in self.covered:
+            self.covered[key] = rootfs.visible_hidden(list(hide), self.allowed)
+        return self.covered[key]
+
+    def _notebook_group(self) -> cgroups.NotebookGroup | None:
+        """This runner process's control group (runners forked from a zygote make their own)."""
+        if self.groups is None:
+            return None
+        if self.group is None or self.group_owner != os.getpid():
             try:
-                isolation.unshare(isolation.CLONE_NEWNS)
-                isolation.seal_mounts(list(hide), self.expose)
-                self.sealed_for = key
-            except OSError:  # children then seal their own namespaces, as before
-                self.seal_failed = True
-        return self.sealed_for == key
+                self.group = self.groups.notebook_group()
+                self.group_owner = os.getpid()
+            except OSError:
+                return None
+        return self.group
 
     def run(self, request: dict[str, Any], channel: int) -> dict[str, Any]:
         """Fork a child for one submission, whose cells and answers travel on ``channel`` (a
         socket to the grading process, closed here at once); wait for it within the limits.
-        The reply says how the child ended, never what it said."""
+        The reply says how the child ended, never what it said — except why its sandbox could
+        not be set up, which the child writes on a pipe of its own and closes before any of
+        the submission's code runs."""
+        report_read = report_write = -1
+        join: list[int] = []
         try:
             try:
                 template = self.template(request["setup"], request["params"])
             except Exception as err:
                 return {"status": "error", "reason": f"the exercise setup code failed: {err}"}
             limits = request["limits"]
-            scratch = None
-            sealed = False
-            if self.namespace_problem == "":
-                sealed = self._sealed(request["hide"])
-            else:
-                scratch = tempfile.mkdtemp(prefix="course-submission-")
+            namespaces = self.namespace_problem == ""
+            scratch = None if namespaces else tempfile.mkdtemp(prefix="course-submission-")
+            group = self._notebook_group()
+            if group is not None:
+                group.prepare(int(limits["memory_mb"]) * 2**20, int(limits["processes"]))
+                join = group.join_descriptors()
+            report_read, report_write = os.pipe()
+            plan = ChildPlan(namespaces, scratch, self.keep,
+                             self._covered(request["hide"]) if namespaces else [],
+                             isolation.address_space_bytes(), self.root, join, report_write)
             progress = self.progress.reset()
-            base_bytes = isolation.address_space_bytes()
             started = time.monotonic()
             # Objects alive now are never collected in the child: the collector then does not
             # touch (and copy-on-write duplicate) every page the runner owns. About 3x faster.
             gc.freeze()
             pid = os.fork()
             if pid == 0:
-                child_main(channel, progress, request, template,
-                           self.namespace_problem == "", scratch, self.expose, self.keep,
-                           base_bytes, self.root, sealed)
+                child_main(channel, progress, request, template, plan)
                 os._exit(70)  # child_main never returns
         finally:
             os.close(channel)
+            for fd in (*join, report_write):
+                if fd >= 0:
+                    os.close(fd)
         try:
-            status, stop = self._wait(pid, started, limits)
+            status, stop = self._wait(pid, started, limits, group)
+            sandbox_failed = _read_report(report_read)
+            memory_exceeded = group.memory_exceeded() if group is not None else False
+            cpu = group.cpu_seconds() if group is not None else None
         finally:
-            self._cleanup(pid, scratch)
+            os.close(report_read)
+            self._cleanup(pid, scratch, group)
         return {"status": "ended", "wait_status": status, "stop": stop,
                 "last_cell": cell_in_progress(progress),
+                "sandbox_failed": sandbox_failed, "memory_exceeded": memory_exceeded,
+                "cpu_seconds": round(cpu, 4) if cpu is not None else None,
                 "seconds": round(time.monotonic() - started, 4)}
 
-    def _wait(self, pid: int, started: float, limits: dict[str, Any]) -> tuple[int, str]:
-        """The child's wait status, and why it was stopped ("timeout", "cpu") if it was."""
+    def _wait(self, pid: int, started: float, limits: dict[str, Any],
+              group: cgroups.NotebookGroup | None) -> tuple[int, str]:
+        """The child's wait status, and why it was stopped ("timeout", "cpu") if it was. CPU
+        counts the notebook's whole process tree (its control group) where there is one."""
         deadline = started + float(limits["wall_seconds"])
         most_cpu = cpu_limit(limits)
         pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
@@ -249,7 +301,7 @@ class Runner:
                 if done_pid == pid:
                     return status, ""
                 if time.monotonic() - started >= most_cpu / 2 \
-                        and isolation.cpu_seconds_of(pid) > most_cpu:
+                        and self._cpu_used(pid, group) > most_cpu:
                     stop = "cpu"
                     break
         finally:
@@ -259,6 +311,16 @@ class Runner:
         _, status = os.waitpid(pid, 0)
         return status, stop
 
+    def _cpu_used(self, pid: int, group: cgroups.NotebookGroup | None) -> float:
+        """CPU seconds of the notebook: its control group's, else (root, no control groups)
+        the sum over the processes of its uid, else the child's own."""
+        if group is not None:
+            return group.cpu_seconds()
+        if self.root:
+            return sum(isolation.cpu_seconds_of(p)
+                       for p in isolation.processes_of(isolation.BASE_UID + pid))
+        return isolation.cpu_seconds_of(pid)
+
     def _kill(self, pid: int) -> None:
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
@@ -266,18 +328,41 @@ class Runner:
             except OSError:
                 pass
 
-    def _cleanup(self, pid: int, scratch: str | None) -> None:
+    def _cleanup(self, pid: int, scratch: str | None,
+                 group: cgroups.NotebookGroup | None) -> None:
         """Kill whatever the submission left running, reap it, remove its scratch folder.
 
         The runner is the subreaper of everything a submission starts, so "no child left" means
         nothing survived, and the common case costs one waitpid instead of a /proc scan."""
         if isolation.reap_exited():
             self._kill(pid)
+            if group is not None:
+                group.kill_all()
             if self.root:
                 isolation.kill_uid(isolation.BASE_UID + pid)
             isolation.reap_exited()
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove this runner process's control group (the zygote also removes the grader's)."""
+        if self.group is not None and self.group_owner == os.getpid():
+            self.group.remove()
+            self.group = None
+
+
+def _read_report(fd: int) -> str:
+    """What the child wrote on its setup pipe before running the submission ("" if fine)."""
+    os.set_blocking(fd, False)
+    chunks = []
+    try:
+        while chunk := os.read(fd, 4096):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > 4096:
+                break
+    except BlockingIOError:
+        pass
+    return b"".join(chunks)[:2000].decode("utf-8", "replace")
 
 
 # After this many submissions a runner backs its warm runtime with huge pages (hugepages.py):
@@ -294,6 +379,7 @@ def serve(connection: socket.socket, runner: Runner) -> None:
     while True:
         request, channel = recv_frame(connection)
         if request is None:
+            runner.close()
             return
         if channel is None:
             reply = {"status": "error", "reason": "runner failure: no channel for the submission"}
@@ -338,7 +424,9 @@ def serve_as_zygote(control: socket.socket, runner: Runner) -> None:
         try:
             os.wait()
         except ChildProcessError:
-            return
+            break
+    if runner.groups is not None:
+        runner.groups.remove()
 
 
 def main() -> None:
@@ -350,14 +438,16 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.dup2(2, 1)
     preload()
-    runner = Runner()
     tempfile.gettempdir()  # fixed now, from $TMPDIR, for the scratch folders made without it
+    runner = Runner()
     trim_environment()  # after the runner has read its settings; children start from this
     if mode == "--zygote":
         serve_as_zygote(connection, runner)
     else:
         isolation.become_subreaper()
         serve(connection, runner)
+        if runner.groups is not None:
+            runner.groups.remove()
     # Done: skip the interpreter's teardown of pandas & co. (~0.3 s that the end of every
     # batch waited for); nothing is left to flush but stderr.
     sys.stderr.flush()
