@@ -8,6 +8,7 @@ never the test code or its error message (which could quote expected values).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -83,20 +84,31 @@ class TestNamespace:
             exec(compiled, namespace)  # noqa: S102 - instructor code
         except AssertionError as err:
             return False, _shortened(str(err))
+        except MemoryError:
+            raise  # the checking process's memory limit, not the answer's failing (see grading)
         except Exception as err:  # a wrong answer may break a test in any way
             return False, _shortened(f"{type(err).__name__}: {err}")
         return True, ""
 
 
 MESSAGE_KEPT = 500
+# Characters that do not print as themselves (controls, line separators, bidirectional and
+# zero-width formatting): a message quoting an answer must not add lines to feedback.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100 else f"\\u{ord(match[0]):04x}"
 
 
 def _shortened(message: str) -> str:
-    """A test's failure message as feedback shows it: a message quoting a huge answer (a 60 MB
-    string) would otherwise fill the feedback file, the cache and the student's screen."""
+    """A test's failure message as feedback shows it, on one line: a message quoting a huge
+    answer (a 60 MB string) would otherwise fill the feedback file, the cache and the student's
+    screen."""
+    kept = UNPRINTABLE.sub(_escaped, message[:MESSAGE_KEPT])
     if len(message) <= MESSAGE_KEPT:
-        return message
-    return message[:MESSAGE_KEPT] + f"… ({len(message) - MESSAGE_KEPT:,} more characters)"
+        return kept
+    return kept + f"… ({len(message) - MESSAGE_KEPT:,} more characters)"
 
 
 def check_question(

@@ -1,8 +1,11 @@
 """Grade one submission: a pure function from (bundle, submission, limits) to a ResultRecord.
 
-The student's code runs in a sandboxed child of this process's runner (see grader.sandbox); the
-tests run here, on values rebuilt from the plain data the child sends back. A process pool (or
-a cluster engine) can map :func:`grade_submission` over a folder.
+The student's code runs in a sandboxed child of this process's runner (see grader.sandbox); its
+answers come back as one message, read as hostile input (grader.sandbox.message), and are
+rebuilt and tested in a limited child of this process (grader.checking) — once per distinct
+answer. The row says what the grader observed; the notebook's own text appears only quoted
+(grader.notebook_text). A process pool (or a cluster engine) can map :func:`grade_submission`
+over a folder.
 """
 
 from __future__ import annotations
@@ -19,10 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from grader.bundle import Bundle, load_bundle
+from grader.checking import (
+    STOPPED,
+    CheckLimits,
+    Plan,
+    Report,
+    Task,
+    check_entry,
+    run_checks,
+)
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
+from grader.notebook_text import cell_error
 from grader.sandbox.client import RunnerError, get_runner, reset_runner
-from grader.submission import InvalidSubmission, read_submission, student_name
-from grader.values import Refused, decode
+from grader.sandbox.message import parse, validate
+from grader.sandbox.outcome import malformed_reason
+from grader.submission import InvalidSubmission, Submission, read_submission, student_name
 
 STATUSES = ("graded", "timeout", "error", "invalid")
 
@@ -40,6 +54,11 @@ class Limits:
     result_bytes: int = 64 * 2**20  # largest answer message accepted
     scratch_mb: int = 64  # size of the private /tmp (Linux, root)
     hide: tuple[str, ...] = ()
+    # Rebuilding and testing one answer (in a limited child of the grading process, see
+    # grader.checking): CPU seconds (the wall clock allows twice that), and memory on top of
+    # the grading process's own. A correct answer takes milliseconds.
+    check_seconds: float = 10.0
+    check_memory_mb: int = 1024
 
     def as_request(self) -> dict[str, Any]:
         return {
@@ -94,43 +113,96 @@ def checker_namespace(bundle: Bundle) -> TestNamespace:
     return namespace
 
 
-def _answer(entry: Any) -> Answer:
-    if not isinstance(entry, dict) or entry.get("state") == "missing":
-        return Answer("missing")
-    if entry.get("state") == "refused":
-        return Answer("refused", reason=str(entry.get("reason", ""))[:300])
-    try:
-        return Answer("value", decode(entry.get("data")))
-    except Refused as err:
-        return Answer("refused", reason=str(err))
-    except Exception as err:  # malformed Arrow bytes, bad base64, ...
-        return Answer("refused", reason=f"malformed answer data ({type(err).__name__})")
-
-
 # Results of answers already checked in this process, by (bundle, question, answer data).
 _checked: OrderedDict[bytes, QuestionResult] = OrderedDict()
 CHECKED_KEPT = 4096
 
 
-def _checked_question(bundle: Bundle, question: dict[str, Any], entry: Any,
-                      namespace: TestNamespace) -> QuestionResult:
-    """Check one auto-graded answer, once per distinct answer.
+def memo_key(bundle: Bundle, question: dict[str, Any], entry: Any) -> bytes:
+    """Equal answers, equal keys. The entry is already checked (its size is within the answer
+    limit, its depth bounded: grader.sandbox.message), so writing it is linear."""
+    return hashlib.sha256(json.dumps([bundle.sha256, question["id"], entry],
+                                     sort_keys=True).encode()).digest()
+
+
+def _remembered(key: bytes) -> QuestionResult | None:
+    result = _checked.get(key)
+    if result is not None:
+        _checked.move_to_end(key)
+    return result
+
+
+def _remember(key: bytes, result: QuestionResult) -> None:
+    _checked[key] = result
+    if len(_checked) > CHECKED_KEPT:
+        _checked.popitem(last=False)
+
+
+def _auto_questions(bundle: Bundle) -> list[dict[str, Any]]:
+    return [q for q in bundle.questions if q["kind"] == "auto"]
+
+
+def _check_answers(bundle: Bundle, answers: dict[str, Any], namespace: TestNamespace,
+                   limits: Limits) -> list[QuestionResult]:
+    """Each auto-graded answer's result, once per distinct answer.
 
     A class hands in the same correct answer hundreds of times. An answer is plain data and a
     test sees only its own question's answer and the bundle's namespace, so equal data gets an
     equal result: it is rebuilt and tested the first time only (this is why tests must be
-    deterministic — `exercises/README.md`). Each record gets its own copy."""
-    key = hashlib.sha256(json.dumps([bundle.sha256, question["id"], entry],
-                                    sort_keys=True).encode()).digest()
-    result = _checked.get(key)
-    if result is None:
-        result = check_question(question, _answer(entry), namespace, run_hidden=True)
-        _checked[key] = result
-        if len(_checked) > CHECKED_KEPT:
-            _checked.popitem(last=False)
-    else:
-        _checked.move_to_end(key)
-    return result.copy()
+    deterministic — `exercises/README.md`), in a limited child process; an answer met before
+    needs none. Each record gets its own copy."""
+    results: dict[int, QuestionResult] = {}
+    tasks: list[Task] = []
+    slots: list[int] = []
+    for slot, question in enumerate(_auto_questions(bundle)):
+        entry = answers.get(question["answer"])
+        if not isinstance(entry, dict) or entry.get("state") != "value":
+            results[slot] = check_entry(question, entry, namespace)  # nothing to rebuild
+            continue
+        key = memo_key(bundle, question, entry)
+        known = _remembered(key)
+        if known is not None:
+            results[slot] = known.copy()
+        else:
+            tasks.append(Task(question, entry, key))
+            slots.append(slot)
+    if tasks:
+        report = run_checks(lambda: Plan(tasks), [task.question for task in tasks], namespace,
+                            _check_limits(limits), _remembered)
+        for index, slot in enumerate(slots):
+            checked = report.results[index]
+            if checked.keep:
+                _remember(tasks[index].key, checked.result)
+            results[slot] = checked.result.copy()
+    return [results[slot] for slot in range(len(results))]
+
+
+def _check_limits(limits: Limits) -> CheckLimits:
+    return CheckLimits(float(limits.check_seconds), int(limits.check_memory_mb))
+
+
+def _message_plan(bundle: Bundle, message: bytes, request: dict[str, Any],
+                  result_bytes: int) -> Plan:
+    """For a checking child: read a message too large to read here (grader.sandbox.outcome),
+    then one task per auto-graded question."""
+    cells = {cell["index"] for cell in request["cells"]}
+    done = validate(parse(message), request["answers"], cells, result_bytes)
+    tasks = []
+    for question in _auto_questions(bundle):
+        entry = done["answers"].get(question["answer"])
+        tasks.append(Task(question, entry, memo_key(bundle, question, entry)))
+    return Plan(tasks, {key: value for key, value in done.items() if key != "answers"})
+
+
+def _check_message(bundle: Bundle, message: bytes, request: dict[str, Any],
+                   namespace: TestNamespace, limits: Limits) -> Report:
+    result_bytes = int(request["limits"]["result_bytes"])
+    report = run_checks(lambda: _message_plan(bundle, message, request, result_bytes),
+                        _auto_questions(bundle), namespace, _check_limits(limits), _remembered)
+    for checked in report.results.values():
+        if checked.keep and checked.key is not None:
+            _remember(checked.key, checked.result)
+    return report
 
 
 def _unscored(bundle: Bundle, status: str, reason: str, student: str,
@@ -146,12 +218,17 @@ def _unscored(bundle: Bundle, status: str, reason: str, student: str,
                         written or {}, bundle_sha256=bundle.sha256)
 
 
-def _summary(cell_errors: list[dict[str, Any]]) -> str:
-    if not cell_errors:
-        return ""
-    first = "; ".join(f"cell {e['cell']}: {e['error']}" for e in cell_errors[:2])
-    more = f" (+{len(cell_errors) - 2} more)" if len(cell_errors) > 2 else ""
-    return f"{len(cell_errors)} cell(s) raised errors: {first}{more}"
+def _summary(cell_errors: list[dict[str, Any]], questions: list[QuestionResult]) -> str:
+    """The row's reason for a graded notebook: answers whose checking was stopped, then the
+    cells that raised (their errors already in the grader's words, the notebook's text quoted:
+    see grader.notebook_text)."""
+    parts = [f"{q.id}: {q.messages[0].removeprefix('answer refused: ')}" for q in questions
+             if q.kind == "auto" and q.messages and q.messages[0].startswith(STOPPED)]
+    if cell_errors:
+        first = "; ".join(f"cell {e['cell']} raised {e['error']}" for e in cell_errors[:2])
+        more = f" (+{len(cell_errors) - 2} more)" if len(cell_errors) > 2 else ""
+        parts.append(f"{len(cell_errors)} cell(s) raised errors: {first}{more}")
+    return "; ".join(parts)
 
 
 def needed_by_sandbox(path: Path) -> bool:
@@ -177,18 +254,30 @@ def _hidden(bundle_path: Path | None, folder: Path, hide: tuple[str, ...]) -> tu
 
 def grade_submission(bundle: Bundle | Path, submission_path: Path,
                      limits: Limits | None = None) -> ResultRecord:
-    """Grade one notebook. Never raises for anything a submission can do."""
+    """Grade one notebook. Never raises for anything a submission can do: whatever goes wrong
+    after the bundle is loaded gives an ``error`` row naming the exception's type only (its
+    message could quote the notebook's data)."""
     started = time.monotonic()
     if not isinstance(bundle, Bundle):
         bundle = load_bundle(Path(bundle))
     limits = limits or Limits()
     student = student_name(submission_path)
     try:
+        record = _grade(bundle, submission_path, limits, student)
+    except Exception as err:  # the last resort: a row, never an exception in the batch
+        record = _unscored(bundle, "error", f"grader failure: {type(err).__name__[:100]}",
+                           student)
+    record.bundle_sha256 = bundle.sha256
+    record.seconds = round(time.monotonic() - started, 4)
+    return record
+
+
+def _grade(bundle: Bundle, submission_path: Path, limits: Limits,
+           student: str) -> ResultRecord:
+    try:
         submission = read_submission(submission_path)
     except InvalidSubmission as err:
-        record = _unscored(bundle, "invalid", str(err), student)
-        record.seconds = round(time.monotonic() - started, 4)
-        return record
+        return _unscored(bundle, "invalid", str(err), student)
     request = {
         "setup": bundle.data["setup"],
         "params": bundle.data["params"],
@@ -209,25 +298,34 @@ def grade_submission(bundle: Bundle | Path, submission_path: Path,
         record = _unscored(bundle, status, str(reply.get("reason", "")), student,
                            submission.written)
     else:
-        done = reply["done"]
-        answers = done.get("answers", {}) if isinstance(done.get("answers"), dict) else {}
-        namespace = checker_namespace(bundle)
-        questions = []
-        for question in bundle.questions:
-            if question["kind"] == "auto":
-                questions.append(_checked_question(bundle, question,
-                                                   answers.get(question["answer"]), namespace))
-            else:
-                questions.append(check_question(question, Answer("value"), namespace,
-                                                run_hidden=True))
-        cell_errors = [e for e in done.get("cell_errors", []) if isinstance(e, dict)]
-        record = ResultRecord(
-            student, "graded", sum(q.points for q in questions if q.kind == "auto"),
-            bundle.max_auto_points, _summary(cell_errors), questions, submission.written,
-            cell_errors,
-        )
+        record = _graded(bundle, submission, reply, request, limits, student)
     record.submission_sha256 = submission.sha256
-    record.bundle_sha256 = bundle.sha256
     record.sandbox = sandbox
-    record.seconds = round(time.monotonic() - started, 4)
     return record
+
+
+def _graded(bundle: Bundle, submission: Submission, reply: dict[str, Any],
+            request: dict[str, Any], limits: Limits, student: str) -> ResultRecord:
+    """The record of a notebook whose process ended with a message: its answers checked."""
+    namespace = checker_namespace(bundle)
+    if "done" in reply:
+        done = reply["done"]
+        auto = iter(_check_answers(bundle, done["answers"], namespace, limits))
+    else:  # a message too large to read here: read in the limited checking process too
+        report = _check_message(bundle, reply["message"], request, namespace, limits)
+        if report.malformed or report.unreadable or report.envelope is None:
+            reason = malformed_reason(report.malformed) if report.malformed else (
+                report.unreadable or "the notebook's answer message could not be read")
+            return _unscored(bundle, "error", reason, student, submission.written)
+        done = report.envelope
+        auto = iter(report.results[index].result for index in range(len(report.results)))
+    questions = [next(auto) if question["kind"] == "auto" else
+                 check_question(question, Answer("value"), namespace, run_hidden=True)
+                 for question in bundle.questions]
+    cell_errors = [{"cell": e["cell"], "error": cell_error(e["error"])}
+                   for e in done["cell_errors"]]
+    return ResultRecord(
+        student, "graded", sum(q.points for q in questions if q.kind == "auto"),
+        bundle.max_auto_points, _summary(cell_errors, questions), questions, submission.written,
+        cell_errors,
+    )

@@ -812,14 +812,13 @@ def test_each_distinct_answer_is_tested_once_and_every_record_is_its_own(
     import grader.grading as grading
 
     tested: list[str] = []
-    real_check = grading.check_question
+    real_run_checks = grading.run_checks
 
-    def counting_check(question: dict, answer: Any, namespace: Any, run_hidden: bool) -> Any:
-        if question["kind"] == "auto":
-            tested.append(question["id"])
-        return real_check(question, answer, namespace, run_hidden)
+    def counting_run_checks(plan: Any, questions: list[dict], *args: Any) -> Any:
+        tested.extend(question["id"] for question in questions)  # checked in a child process
+        return real_run_checks(plan, questions, *args)
 
-    monkeypatch.setattr(grading, "check_question", counting_check)
+    monkeypatch.setattr(grading, "run_checks", counting_run_checks)
     monkeypatch.setattr(grading, "_checked", type(grading._checked)())
     auto = [q for q in tiny.bundle.questions if q["kind"] == "auto"]
 

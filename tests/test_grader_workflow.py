@@ -211,7 +211,8 @@ def test_odd_text_in_a_notebook_never_stops_the_class(tiny: Tiny, tmp_path: Path
     assert all(r.status == "graded" and r.score == r.max_score for r in records)
     rows = list(csv.DictReader(out.open()))
     assert [row["student"] for row in rows] == ["ann", "lee\\xff"]
-    assert "ValueError: \\ud800" in rows[1]["reason"]  # student code's own error text
+    # student code's own error text, quoted as the notebook's
+    assert 'ValueError (the notebook\'s message: "\\ud800")' in rows[1]["reason"]
     assert "My answer \ufffd ends here" in (out.parent / "manual.csv").read_text()
     assert "\ufffd" in (out.parent / "feedback" / "lee\\xff.md").read_text()
 

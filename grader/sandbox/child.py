@@ -93,7 +93,8 @@ NOT_JSON = (ValueError, TypeError, OverflowError, RecursionError)
 def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
     """Send the answers. Should one answer not turn into JSON after all (say, a chart spec
     holding an integer of 5,000 digits), or make the message larger than the grader accepts (a
-    list of a million strings), only that answer is refused, not all of them."""
+    list of a million strings), only that answer is refused, not all of them. A refusal is a
+    code the grading process words itself (grader.values.REFUSALS)."""
     answers = done["answers"]
     try:
         data = json.dumps({"done": done})
@@ -102,15 +103,14 @@ def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
             try:
                 json.dumps(entry)
             except NOT_JSON as err:
-                why = f"could not be sent to the grader ({type(err).__name__})"
-                answers[name] = {"state": "refused", "reason": why}
+                answers[name] = {"state": "refused", "code": "not-json",
+                                 "type": type(err).__name__}
         data = json.dumps({"done": done})
     room = result_bytes - 1024  # the grader's limit, less room for the line's end
     if len(data) > room:  # JSON here is ASCII: characters are bytes
         sizes = {name: len(json.dumps(entry)) for name, entry in answers.items()}
         for name in sorted(sizes, key=sizes.__getitem__, reverse=True):
-            answers[name] = {"state": "refused", "reason": "is too large to grade (all answers "
-                             f"together may take {result_bytes // 2**20} MB)"}
+            answers[name] = {"state": "refused", "code": "too-large"}
             data = json.dumps({"done": done})
             if len(data) <= room:
                 break
@@ -175,6 +175,10 @@ def strip_magics(source: str) -> str:
 
 
 def encode_answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Each answer as data, ``{"state": "missing"}``, or a refusal: a code and at most a type
+    name (only one the grader accepts; grader.values.type_name), never the value's own text."""
+    from grader.values import REFUSALS, type_name
+
     answers: dict[str, Any] = {}
     for name in names:
         if name not in namespace:
@@ -182,11 +186,13 @@ def encode_answers(namespace: dict[str, Any], names: list[str]) -> dict[str, Any
             continue
         try:
             answers[name] = {"state": "value", "data": encode(namespace[name])}
+            continue
         except Refused as err:
-            answers[name] = {"state": "refused", "reason": str(err)}
+            code = err.code if type(err.code) is str and err.code in REFUSALS else "unreadable"
+            kind = type_name(err.type_name)
         except BaseException as err:  # anything the value's own code raises
-            answers[name] = {"state": "refused",
-                             "reason": f"could not be read ({type(err).__name__})"}
+            code, kind = "unreadable", type_name(type(err).__name__)
+        answers[name] = {"state": "refused", "code": code, **({"type": kind} if kind else {})}
     return answers
 
 

@@ -101,7 +101,7 @@ class RunnerClient:
             mine.close()
         if report.get("status") != "ended":
             return report  # the runner could not start the child (e.g. the setup code failed)
-        outcome = interpret(received, too_big, report, limits)
+        outcome = interpret(received, too_big, report, limits, request)
         outcome["seconds"] = report.get("seconds", 0.0)
         return outcome
 
