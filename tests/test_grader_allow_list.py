@@ -44,6 +44,7 @@ for top in sorted(os.listdir('/')):
                     markers.append(path)
 prefixes = ('/usr/', '/etc/', '/dev/') + tuple(PYTHON)
 outside = sorted(p for p in readable if not p.startswith(prefixes))
+count = len(readable)
 """
 
 
@@ -118,7 +119,7 @@ def _walk(tiny: Tiny, repository: Path, cwd: Path, batch: Path,
     try:
         reply = runner.run({
             "setup": setup, "params": {}, "cells": [{"index": 1, "source": WALK}],
-            "answers": ["outside", "markers", "readable"], "limits": SLOW.as_request(),
+            "answers": ["outside", "markers", "count"], "limits": SLOW.as_request(),
             "hide": [str(bundle), str(submissions), str(out)],
         })
     finally:
@@ -142,13 +143,13 @@ def _expected(repository: Path) -> list[str]:
 def _check(values: dict[str, Any], repository: Path, secrets: list[Path]) -> None:
     assert values["capabilities"]["allow_list"], values["capabilities"]
     assert values["markers"] == []
-    assert len(values["readable"]) > 1000, "the walk saw the system (a real walk)"
+    assert values["count"] > 1000, "the walk saw the system (a real walk)"
     allowed = _expected(repository)
     strays = [p for p in values["outside"]
               if not any(p == a or p.startswith(a + "/") or a.startswith(p + "/")
                          for a in allowed)]
     assert strays == [], strays[:20]
-    visible = set(values["readable"])
+    visible = set(values["outside"])  # the rest lies in the system and Python folders
     for secret in secrets:
         assert str(secret) not in visible
     grader = str(repository / "grader") + "/"
