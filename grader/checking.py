@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
-from grader.sandbox.isolation import address_space_bytes
+from grader.sandbox import isolation
 from grader.sandbox.message import Malformed
 from grader.values import Refused, decode
 
 RESULT_LINES_BYTES = 64 * 2**20  # what this process reads from a checking child at most
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,15 @@ class Checked:
 
 @dataclass
 class Report:
-    """What the checking children produced. ``malformed``/``unreadable`` (reading a message in
-    the child): why the notebook's message could not be used; then there are no results."""
+    """What the checking children produced. Without results: ``malformed``, why the
+    notebook's message (read in the child) breaks the rules; or ``unplanned``, why the child
+    ended before its plan was made (a cause of CheckLimits' kind: reading the message took
+    too much)."""
 
     results: dict[int, Checked] = field(default_factory=dict)
     envelope: dict[str, Any] | None = None
     malformed: str = ""
-    unreadable: str = ""
+    unplanned: str = ""
 
 
 def answer_of(entry: Any) -> Answer:
@@ -185,8 +188,15 @@ def _set_limits(limits: CheckLimits, base: int | None, steps: int) -> int:
 
 def _child(fd: int, plan: Callable[[], Plan], start: int, namespace: TestNamespace,
            limits: CheckLimits, lookup: Callable[[bytes], QuestionResult | None],
-           base: int | None, steps: int) -> None:
+           base: int | None, steps: int, parent: int) -> None:
     gc.freeze()  # the inherited objects are never scanned (nor copied on write) by collections
+    if sys.platform == "linux":
+        try:  # end with the grading process, should it end first
+            isolation.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except OSError:
+            pass
+    if os.getppid() != parent:
+        return
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     _inherited.extend((sys.stdout, sys.stderr))
@@ -206,13 +216,12 @@ def _child(fd: int, plan: Callable[[], Plan], start: int, namespace: TestNamespa
         _write_line(fd, {"start": index, "key": task.key.hex()})
         _limit_cpu(limits.seconds, hard)
         known = lookup(task.key)
-        keep = True
         try:
             result = known if known is not None else check_entry(task.question, task.entry,
                                                                  namespace)
-        except MemoryError:
+        except MemoryError:  # the memory is free again once the exception is caught
             result = unchecked(task.question, stopped_answer(limits.memory()))
-        _write_line(fd, {"done": index, "key": task.key.hex(), "keep": keep,
+        _write_line(fd, {"done": index, "key": task.key.hex(), "keep": True,
                          "result": result.to_dict()})
 
 
@@ -306,14 +315,14 @@ def _cause(run: _Run, limits: CheckLimits) -> tuple[str, bool]:
 
 def _fork(plan: Callable[[], Plan], start: int, namespace: TestNamespace, limits: CheckLimits,
           lookup: Callable[[bytes], QuestionResult | None], steps: int) -> _Run:
-    base = address_space_bytes()
+    base, parent = isolation.address_space_bytes(), os.getpid()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # never returns to the caller's code, whatever happens
         status = 70
         try:
             os.close(read_end)
-            _child(write_end, plan, start, namespace, limits, lookup, base, steps)
+            _child(write_end, plan, start, namespace, limits, lookup, base, steps, parent)
             status = 0
         finally:
             os._exit(status)
@@ -336,9 +345,8 @@ def run_checks(plan: Callable[[], Plan], questions: list[dict[str, Any]],
         run = _fork(plan, start, namespace, limits, lookup, len(questions))
         if run.malformed:
             return Report(malformed=run.malformed)
-        if run.tasks is None:  # ended before its plan was made: reading the message
-            return Report(unreadable=f"reading the notebook's answer message "
-                          f"{_cause(run, limits)[0]}")
+        if run.tasks is None:  # ended before its plan was made
+            return Report(unplanned=_cause(run, limits)[0])
         report.envelope = report.envelope or run.envelope
         report.results.update(run.results)
         missing = [i for i in range(start, min(run.tasks, len(questions)))

@@ -24,12 +24,15 @@ from typing import Any
 from grader.bundle import Bundle, load_bundle
 from grader.checking import (
     STOPPED,
+    Checked,
     CheckLimits,
     Plan,
     Report,
     Task,
     check_entry,
     run_checks,
+    stopped_answer,
+    unchecked,
 )
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
 from grader.notebook_text import cell_error
@@ -118,11 +121,12 @@ _checked: OrderedDict[bytes, QuestionResult] = OrderedDict()
 CHECKED_KEPT = 4096
 
 
-def memo_key(bundle: Bundle, question: dict[str, Any], entry: Any) -> bytes:
-    """Equal answers, equal keys. The entry is already checked (its size is within the answer
-    limit, its depth bounded: grader.sandbox.message), so writing it is linear."""
-    return hashlib.sha256(json.dumps([bundle.sha256, question["id"], entry],
-                                     sort_keys=True).encode()).digest()
+def memo_key(bundle: Bundle, question: dict[str, Any], entry: Any, limits: Limits) -> bytes:
+    """Equal answers (under equal checking limits), equal keys. The entry is already checked
+    (its size within the answer limit, its depth bounded: grader.sandbox.message), so writing
+    it is linear."""
+    settings = [bundle.sha256, question["id"], limits.check_seconds, limits.check_memory_mb]
+    return hashlib.sha256(json.dumps([*settings, entry], sort_keys=True).encode()).digest()
 
 
 def _remembered(key: bytes) -> QuestionResult | None:
@@ -159,7 +163,7 @@ def _check_answers(bundle: Bundle, answers: dict[str, Any], namespace: TestNames
         if not isinstance(entry, dict) or entry.get("state") != "value":
             results[slot] = check_entry(question, entry, namespace)  # nothing to rebuild
             continue
-        key = memo_key(bundle, question, entry)
+        key = memo_key(bundle, question, entry, limits)
         known = _remembered(key)
         if known is not None:
             results[slot] = known.copy()
@@ -170,7 +174,8 @@ def _check_answers(bundle: Bundle, answers: dict[str, Any], namespace: TestNames
         report = run_checks(lambda: Plan(tasks), [task.question for task in tasks], namespace,
                             _check_limits(limits), _remembered)
         for index, slot in enumerate(slots):
-            checked = report.results[index]
+            checked = report.results.get(index) or Checked(
+                unchecked(tasks[index].question, stopped_answer(report.unplanned)), False)
             if checked.keep:
                 _remember(tasks[index].key, checked.result)
             results[slot] = checked.result.copy()
@@ -182,22 +187,22 @@ def _check_limits(limits: Limits) -> CheckLimits:
 
 
 def _message_plan(bundle: Bundle, message: bytes, request: dict[str, Any],
-                  result_bytes: int) -> Plan:
+                  limits: Limits) -> Plan:
     """For a checking child: read a message too large to read here (grader.sandbox.outcome),
     then one task per auto-graded question."""
     cells = {cell["index"] for cell in request["cells"]}
+    result_bytes = int(request["limits"]["result_bytes"])
     done = validate(parse(message), request["answers"], cells, result_bytes)
     tasks = []
     for question in _auto_questions(bundle):
         entry = done["answers"].get(question["answer"])
-        tasks.append(Task(question, entry, memo_key(bundle, question, entry)))
+        tasks.append(Task(question, entry, memo_key(bundle, question, entry, limits)))
     return Plan(tasks, {key: value for key, value in done.items() if key != "answers"})
 
 
 def _check_message(bundle: Bundle, message: bytes, request: dict[str, Any],
                    namespace: TestNamespace, limits: Limits) -> Report:
-    result_bytes = int(request["limits"]["result_bytes"])
-    report = run_checks(lambda: _message_plan(bundle, message, request, result_bytes),
+    report = run_checks(lambda: _message_plan(bundle, message, request, limits),
                         _auto_questions(bundle), namespace, _check_limits(limits), _remembered)
     for checked in report.results.values():
         if checked.keep and checked.key is not None:
@@ -313,9 +318,9 @@ def _graded(bundle: Bundle, submission: Submission, reply: dict[str, Any],
         auto = iter(_check_answers(bundle, done["answers"], namespace, limits))
     else:  # a message too large to read here: read in the limited checking process too
         report = _check_message(bundle, reply["message"], request, namespace, limits)
-        if report.malformed or report.unreadable or report.envelope is None:
+        if report.malformed or report.envelope is None:
             reason = malformed_reason(report.malformed) if report.malformed else (
-                report.unreadable or "the notebook's answer message could not be read")
+                f"reading the notebook's answer message {report.unplanned}")
             return _unscored(bundle, "error", reason, student, submission.written)
         done = report.envelope
         auto = iter(report.results[index].result for index in range(len(report.results)))
