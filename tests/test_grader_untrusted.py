@@ -204,7 +204,8 @@ def test_a_forged_cell_number_is_not_reported(tiny: Tiny) -> None:
             "while True:\n    pass\n")
     record = grade_cells(tiny, "cell-liar", [cell], Limits(timeout=1))
     assert record.status == "timeout"
-    assert record.reason == "used more than 1 s of CPU time"
+    # (on a busy machine the wall clock may stop it first)
+    assert record.reason in ("used more than 1 s of CPU time", "ran longer than 2 s (wall clock)")
 
 
 def test_message_depth_is_checked_without_recursion() -> None:
@@ -295,10 +296,11 @@ def test_checking_past_its_cpu_limit_costs_only_that_answer(
     record = forged(tiny, "slow-collider", COLLIDING)
     assert time.monotonic() - started < 20
     questions = by_id(record)
+    cause = "1 s of CPU" if "CPU" in record.reason else "2 s (wall clock)"  # a busy machine
     assert questions["q1"].messages == [
-        "answer refused: checking this answer took more than 1 s of CPU; it gets no points"]
+        f"answer refused: checking this answer took more than {cause}; it gets no points"]
     assert (record.status, record.score) == ("graded", 10 - 3)
-    assert record.reason.startswith("q1: checking this answer took more than 1 s of CPU")
+    assert record.reason == f"q1: checking this answer took more than {cause}; it gets no points"
 
 
 HUGE_ITEMS = ("send([done({**ALL, 'n_rows': {'state': 'value', 'data': {'t': 'ndarray', "
