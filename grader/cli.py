@@ -1,4 +1,4 @@
-"""The ``course`` command: release, grade, export-canvas, report, pages.
+"""The ``course`` command: release, grade, export-canvas, report, pages, student-wheel.
 
 Run ``course COMMAND --help`` for each command's options; instructors.md walks through them.
 """
@@ -78,6 +78,18 @@ def _pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def _student_wheel(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from grader.student_wheel import build_student_wheel
+
+    wheel = build_student_wheel(args.out)
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    print(f"student package: {wheel} (sha256 {digest}); students install it with "
+          f"pip install {wheel.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--bundle", type=Path, default=None,
                         help="bundle, for exact per-question maxima")
     report.set_defaults(run=_report)
+
+    wheel = commands.add_parser(
+        "student-wheel",
+        help="build the package students install: the course library, the data and check() "
+             "(no exercise sources, solutions, hidden tests or grading code)")
+    wheel.add_argument("--out", type=Path, required=True, help="folder to write the wheel into")
+    wheel.set_defaults(run=_student_wheel)
 
     pages = commands.add_parser("pages", help="write the book's student pages")
     pages.add_argument("src_dir", type=Path)

@@ -12,15 +12,27 @@ from typing import Any
 #: Environment variable that points the loader and validator at another data directory.
 DATA_DIR_ENV = "MINILAT_DATA_DIR"
 DESCRIPTOR = "datapackage.json"
+#: Folder inside the ``minilat`` package where the student package ships the course files the
+#: library reads (``data/`` and ``references.bib``), laid out as in the repository.
+SHIPPED_FOLDER = "_course"
+
+
+def shipped_data_dir() -> Path:
+    """Where the student package keeps its copy of ``data/`` (absent in the repository)."""
+    return Path(__file__).resolve().parents[1] / SHIPPED_FOLDER / "data"
 
 
 def default_data_dir() -> Path:
-    """``data/`` beside the ``minilat`` package (the repository's data folder)."""
+    """The data shipped inside the package when there is a copy (the student package, installed
+    without the repository), else ``data/`` beside the ``minilat`` package (the repository's)."""
+    shipped = shipped_data_dir()
+    if (shipped / DESCRIPTOR).is_file():
+        return shipped
     return Path(__file__).resolve().parents[2] / "data"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: the argument, else ``$MINILAT_DATA_DIR``, else the repository's."""
+    """The data directory: the argument, else ``$MINILAT_DATA_DIR``, else the default one."""
     if data_dir is not None:
         return Path(data_dir).resolve()
     from_env = os.environ.get(DATA_DIR_ENV)
