@@ -20,11 +20,15 @@ from grader.source import load_exercise_set
 
 STUDENT_README = """# {title}
 
-Open each notebook in Jupyter (JupyterLab, Notebook or VS Code) in an environment with the
-course package installed (`pip install -e .` in the course repository). Everything the notebook
-needs runs offline: the dataset ships with the package and the public tests are inside the
-notebook. Fill in each answer cell, run `check("q1")` to see which public tests pass, and hand
-the .ipynb in unchanged otherwise: keep the variable names the answer cells give.
+Open each notebook in Jupyter (JupyterLab, Notebook or VS Code) with Python 3.11 or newer and
+the course's student package installed. The package is one file,
+`minilat_course_student-<version>-py3-none-any.whl`, that your instructor hands out or the
+course site serves; install it once with `pip install` followed by that file's path or address
+(in a notebook cell: `%pip install ...`). It brings the course library, the dataset and
+`check()`; you need nothing else from the course. Once it is installed everything runs
+offline: the dataset ships with the package and the public tests are inside the notebook.
+Fill in each answer cell, run `check("q1")` to see which public tests pass, and hand the .ipynb
+in unchanged otherwise: keep the variable names the answer cells give.
 """
 
 

@@ -283,3 +283,11 @@ def test_a_released_notebook_checks_answers_with_only_the_student_package(
     assert "Traceback" not in report["blank"] and "could not run" not in report["blank"]
     assert re.search(r"^q1: (\d+ of \d+|all \d+) public tests passed$", report["answered"],
                      re.MULTILINE), report["answered"]
+
+
+def test_release_readme_tells_students_to_install_the_student_package(tmp_path: Path) -> None:
+    exercise = sorted((ROOT / "exercises").glob("00-*.md"))[0]
+    release([exercise], tmp_path)
+    readme = (tmp_path / "student" / "README.md").read_text(encoding="utf-8")
+    assert "minilat_course_student-" in readme and "pip install" in readme
+    assert "-e ." not in readme and "repository" not in readme
