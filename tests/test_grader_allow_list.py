@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_grader_helpers import Tiny, write_notebook
+from test_grader_helpers import Tiny, notebook_with_cells, write_notebook
 
-from grader.grading import Limits
+from grader.bundle import load_bundle
+from grader.grading import Limits, grade_submission
+from grader.release import release
 from grader.sandbox import isolation
 from grader.sandbox.client import RunnerClient
+from grader.solutions import blank_notebook, solved_notebook
+from grader.source import load_exercise_set
 from grader.values import decode
 
 pytestmark = pytest.mark.skipif(
@@ -218,3 +222,57 @@ def test_a_hidden_path_inside_an_allowed_tree_is_covered(
         assert values == {"bundle_text": "", "neighbour_text": "public"}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+STEAL_SOLUTIONS = r"""
+import os, re
+stolen = 0
+places = []
+for module in ('minilat', 'grader', 'grader.student', 'grader.values'):
+    try:
+        places.append(os.path.dirname(os.path.abspath(__import__(module).__file__)))
+    except Exception:
+        pass
+for place in places:
+    for up in (place, os.path.dirname(place), os.path.dirname(os.path.dirname(place))):
+        folder = os.path.join(up, 'exercises')
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if not name.startswith('00-'):
+                continue
+            text = open(os.path.join(folder, name)).read()
+            for block in re.findall(r'```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n(.*?)```', text, re.S):
+                if 'solution' in block[0]:
+                    try:
+                        exec(block[1], globals())
+                        stolen += 1
+                    except Exception:
+                        pass
+"""
+
+
+def test_a_blank_notebook_cannot_take_the_solutions_from_the_course_files(
+        tmp_path: Path) -> None:
+    """The attack that scored full marks on a blank notebook: find the course's files through
+    an imported module's ``__file__``, read the exercise source and run its solutions. In the
+    sandbox those files are not there; the notebook keeps the blank score."""
+    source = REPOSITORY / "exercises" / "00-the-dataset.md"
+    [released] = release([source], tmp_path / "release", seed=3)
+    bundle = load_bundle(released.bundle)
+    exercise_set = load_exercise_set(source)
+    blank = blank_notebook(exercise_set, released.params)
+    thief = write_notebook(tmp_path / "submissions", "thief",
+                           notebook_with_cells([STEAL_SOLUTIONS], blank))
+    honest = write_notebook(tmp_path / "submissions", "honest",
+                            solved_notebook(exercise_set, released.params))
+    untouched = write_notebook(tmp_path / "submissions", "untouched", blank)
+    hide = (str(released.bundle), str(tmp_path / "submissions"))
+    limits = Limits(timeout=20, hide=hide)
+    scores = {path.stem: grade_submission(bundle, path, limits) for path in
+              (thief, honest, untouched)}
+    assert scores["honest"].score == bundle.max_auto_points > 0
+    assert scores["thief"].status == "graded"
+    assert scores["thief"].score == scores["untouched"].score < bundle.max_auto_points

@@ -3,7 +3,11 @@ notebook's whole process tree — every process it starts, its in-memory files (
 memory and its private tmpfs included.
 
 Each runner process owns one control group and reuses it for the notebooks it forks, one at a
-time: limits set and counters read before each fork, everything in it killed after. Both layouts
+time: limits set and counters read before each fork, everything in it but the runner killed
+after. The runner itself lives in its group (moving a process between groups waits for the
+kernel to synchronise, ~6 ms here; a forked child is born in its parent's group for free), the
+notebook's processes are the out-of-memory killer's first choice, and the runner's own charges
+are added to each notebook's limit. Both layouts
 are supported: cgroup v1 (separate ``memory``, ``pids`` and ``cpuacct`` hierarchies, as this
 project's machines mount them) and cgroup v2 (one unified hierarchy whose controllers are
 delegated to the grader's own group). Folders are reached through descriptors opened before the
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 V1_CONTROLLERS = ("memory", "pids", "cpuacct")
@@ -83,43 +87,58 @@ class NotebookGroup:
     version: int
     folders: dict[str, int]  # controller (v1) or "" (v2) -> descriptor of this group's folder
     parents: dict[str, int]
+    homes: dict[str, int]  # the groups the runner came from, to leave by
     name: str
     oom_kills: int = 0
     cpu_base_ns: int = 0
-    procs: list[int] = field(default_factory=list)
+
+    def enter(self) -> None:
+        """Move the calling runner into the group (once). The out-of-memory killer is to pick
+        the notebook's processes: they raise their own score (`child_oom_score`); the runner
+        lowers its own where it may (CAP_SYS_RESOURCE)."""
+        for fd in self.folders.values():
+            _write(fd, "cgroup.procs", str(os.getpid()))
+        try:
+            Path("/proc/self/oom_score_adj").write_text("-1000")
+        except OSError:
+            pass
+
+    def leave(self) -> None:
+        for fd in self.homes.values():
+            try:
+                _write(fd, "cgroup.procs", str(os.getpid()))
+            except OSError:
+                pass
 
     def prepare(self, memory_bytes: int, processes: int) -> None:
-        """Limits for the next notebook, and counters read so its own use can be told apart."""
+        """Limits for the next notebook on top of what the runner holds in the group (its own
+        memory charges and tasks), and counters read so the notebook's use can be told apart."""
         if self.version == 1:
             memory = self.folders["memory"]
+            limit = int(_read(memory, "memory.usage_in_bytes")) + memory_bytes
             swap = "memory.memsw.limit_in_bytes"
             has_swap = _exists(memory, swap)
             if has_swap:
                 _write(memory, swap, "-1")
-            _write(memory, "memory.limit_in_bytes", str(memory_bytes))
+            _write(memory, "memory.limit_in_bytes", str(limit))
             if has_swap:  # no swapping out to get past the limit
-                _write(memory, swap, str(memory_bytes))
-            _write(memory, "memory.max_usage_in_bytes", "0")
-            _write(self.folders["pids"], "pids.max", str(processes))
+                _write(memory, swap, str(limit))
+            pids = self.folders["pids"]
+            _write(pids, "pids.max", str(int(_read(pids, "pids.current")) + processes))
             _write(self.folders["cpuacct"], "cpuacct.usage", "0")
             self.cpu_base_ns = 0
         else:
             group = self.folders[""]
-            _write(group, "memory.max", str(memory_bytes))
+            limit = int(_read(group, "memory.current")) + memory_bytes
+            _write(group, "memory.max", str(limit))
             if _exists(group, "memory.swap.max"):
                 _write(group, "memory.swap.max", "0")
-            _write(group, "pids.max", str(processes))
+            _write(group, "pids.max", str(int(_read(group, "pids.current")) + processes))
             self.cpu_base_ns = _field(_read(group, "cpu.stat"), "usage_usec") * 1000
         self.oom_kills = self._oom_kills()
 
-    def join_descriptors(self) -> list[int]:
-        """Open files a forked child writes its pid to (before it runs anything) to join."""
-        name = "cgroup.procs"
-        return [os.open(name, os.O_WRONLY | os.O_CLOEXEC, dir_fd=fd)
-                for fd in self.folders.values()]
-
     def cpu_seconds(self) -> float:
-        """CPU time of every process of the notebook so far."""
+        """CPU time of the notebook's processes so far (and the runner's, which sleeps)."""
         if self.version == 1:
             used = int(_read(self.folders["cpuacct"], "cpuacct.usage"))
         else:
@@ -136,11 +155,14 @@ class NotebookGroup:
         return self._oom_kills() > self.oom_kills
 
     def members(self) -> list[int]:
+        """The notebook's processes still alive (the runner is not one)."""
         folder = self.folders["pids" if self.version == 1 else ""]
-        return [int(pid) for pid in _read(folder, "cgroup.procs").split()]
+        me = os.getpid()
+        return [pid for pid in map(int, _read(folder, "cgroup.procs").split()) if pid != me]
 
     def kill_all(self) -> None:
-        """Kill every process still in the group (a fork bomb is stopped first)."""
+        """Kill every process of the notebook still in the group (a fork bomb is stopped
+        first)."""
         for _ in range(50):
             pids = self.members()
             if not pids:
@@ -154,14 +176,21 @@ class NotebookGroup:
             _reap()
 
     def remove(self) -> None:
-        """Remove the group's folders (when the runner is done); best effort."""
+        """Leave the group and remove its folders (when the runner is done); best effort."""
         self.kill_all()
+        self.leave()
         for key, fd in self.folders.items():
             os.close(fd)
             try:
                 os.rmdir(self.name, dir_fd=self.parents[key])
             except OSError:
                 pass
+
+
+def child_oom_score() -> None:
+    """In a forked child: become the out-of-memory killer's first choice in the group (the
+    runner it was forked from shares the group and must not be the one killed)."""
+    Path("/proc/self/oom_score_adj").write_text("1000")
 
 
 def _reap() -> None:
@@ -206,7 +235,13 @@ class GraderGroups:
             for fd in folders.values():
                 os.close(fd)
             raise
-        return NotebookGroup(self.version, folders, self.parents, name)
+        group = NotebookGroup(self.version, folders, self.parents, self.bases, name)
+        try:
+            group.enter()
+        except OSError:
+            group.remove()
+            raise
+        return group
 
     def remove(self) -> None:
         """Remove the grader's folders once every runner is gone (best effort): groups a

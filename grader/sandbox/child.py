@@ -19,10 +19,10 @@ import resource
 import struct
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from grader.sandbox import isolation
+from grader.sandbox import cgroups, isolation
 from grader.sandbox.wire import read_frame_from_fd
 from grader.values import Refused, encode
 
@@ -219,23 +219,16 @@ class ChildPlan:
     cover: list[str]  # paths to hide that the allow-list still shows
     base_bytes: int | None  # the runner's address space at the fork (RLIMIT_AS counts from it)
     root: bool  # whether to become an unprivileged uid of its own
-    join: list[int] = field(default_factory=list)  # cgroup.procs files of its control group
+    in_group: bool = False  # born in its runner's control group (see grader.sandbox.cgroups)
     report: int = -1  # pipe to the runner for a failed setup; closed before the code runs
-
-
-def _join_group(plan: ChildPlan) -> None:
-    """Enter the notebook's control group before anything else: all it starts stays in it."""
-    for fd in plan.join:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-    plan.join = []
 
 
 def _set_up(fd: int, plan: ChildPlan, limits: dict[str, Any],
             cells: list[dict[str, Any]]) -> None:
     """Everything between the fork and the submission's first cell (the child is root)."""
     os.setsid()
-    _join_group(plan)
+    if plan.in_group:
+        cgroups.child_oom_score()
     _quiet_fds(fd, plan.report)
     uid = isolation.BASE_UID + os.getpid()
     scratch = plan.scratch

@@ -95,6 +95,15 @@ def read_only_tree() -> None:
     mount("none", "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
 
 
+def writable_mount(path: str) -> None:
+    """Clear the read-only flag of the one mount at ``path`` (not those below it)."""
+    if _libc is None:
+        raise OSError("mount_setattr is Linux only")
+    attr = _MountAttr(0, MOUNT_ATTR_RDONLY, 0, 0)
+    _check(_libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), 0, ctypes.byref(attr),
+                         ctypes.sizeof(attr)), f"mount_setattr {path}")
+
+
 def prctl(option: int, value: int) -> None:
     if _libc is not None:
         _check(_libc.prctl(option, value, 0, 0, 0), "prctl")

@@ -172,6 +172,9 @@ def enter_allow_list_root(allowed: list[str], hide: list[str]) -> None:
     for path in visible_hidden(hide, allowed):
         isolation.cover_path(path)
     isolation.read_only_tree()
+    # /proc stays writable: a process sets its own out-of-memory score there (cgroups.py);
+    # what else it could write there needs root, which no notebook has.
+    isolation.writable_mount("/proc")
 
 
 def _mount_proc(target: str) -> None:

@@ -143,8 +143,8 @@ def _data_paths() -> list[str]:
 def _private_paths() -> list[str]:
     """Instructor-only paths to cover should the allow-list show them (a repository kept inside
     an allowed tree): the course's exercise sources and the folder grading was started from."""
-    repository = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-    return [os.path.join(os.path.dirname(repository), "exercises"), os.getcwd()]
+    grader = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    return [os.path.join(os.path.dirname(grader), "exercises"), os.getcwd()]
 
 
 def _noop(*_args: Any, **_kwargs: Any) -> None:
@@ -218,7 +218,8 @@ class Runner:
             try:
                 self.group = self.groups.notebook_group()
                 self.group_owner = os.getpid()
-            except OSError:
+            except OSError as err:
+                self.groups, self.groups_problem = None, f"cannot use a control group: {err}"
                 return None
         return self.group
 
@@ -229,7 +230,6 @@ class Runner:
         not be set up, which the child writes on a pipe of its own and closes before any of
         the submission's code runs."""
         report_read = report_write = -1
-        join: list[int] = []
         try:
             try:
                 template = self.template(request["setup"], request["params"])
@@ -241,11 +241,11 @@ class Runner:
             group = self._notebook_group()
             if group is not None:
                 group.prepare(int(limits["memory_mb"]) * 2**20, int(limits["processes"]))
-                join = group.join_descriptors()
             report_read, report_write = os.pipe()
             plan = ChildPlan(namespaces, scratch, self.keep,
                              self._covered(request["hide"]) if namespaces else [],
-                             isolation.address_space_bytes(), self.root, join, report_write)
+                             isolation.address_space_bytes(), self.root, group is not None,
+                             report_write)
             progress = self.progress.reset()
             started = time.monotonic()
             # Objects alive now are never collected in the child: the collector then does not
@@ -257,9 +257,8 @@ class Runner:
                 os._exit(70)  # child_main never returns
         finally:
             os.close(channel)
-            for fd in (*join, report_write):
-                if fd >= 0:
-                    os.close(fd)
+            if report_write >= 0:
+                os.close(report_write)
         try:
             status, stop = self._wait(pid, started, limits, group)
             sandbox_failed = _read_report(report_read)
@@ -373,6 +372,7 @@ HUGE_PAGES_AFTER = 32
 
 def serve(connection: socket.socket, runner: Runner) -> None:
     """Answer one client's requests, one at a time, until it closes its end."""
+    runner._notebook_group()  # before saying what the sandbox has
     send_frame(connection, {"ready": True, "capabilities": runner.capabilities(),
                             "pid": os.getpid()})
     served = 0
