@@ -27,6 +27,8 @@ def _grade(args: argparse.Namespace) -> int:
 
     from grader.batch import default_workers, grade_folder, not_notebooks
     from grader.grading import Limits
+    from grader.notebook_text import visible
+    from grader.sandbox.summary import describe
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     workers = args.workers or default_workers()
@@ -37,19 +39,16 @@ def _grade(args: argparse.Namespace) -> int:
           + f"; gradebook {args.out}; feedback in {args.out.parent / 'feedback'}")
     twice = sorted(name for name, n in Counter(r.student for r in records).items() if n > 1)
     if twice:  # e.g. kim.ipynb and kim.IPYNB: both graded, one feedback file
-        print(f"more than one notebook for: {', '.join(twice)} (each has a row in the "
+        print(f"more than one notebook for: {', '.join(map(visible, twice))} (each has a row in the "
               "gradebook; keep one per student)", file=sys.stderr)
     skipped = not_notebooks(args.submissions)
     if skipped:
-        shown = ", ".join(skipped[:10]) + (f" and {len(skipped) - 10} more" if len(skipped) > 10
+        shown = ", ".join(map(visible, skipped[:10])) + (f" and {len(skipped) - 10} more" if len(skipped) > 10
                                            else "")
         print(f"not graded, not .ipynb files: {shown}", file=sys.stderr)
-    if records and records[0].sandbox:
-        box = records[0].sandbox
-        print("sandbox: " + ("unprivileged uid per submission; " if box.get("root") else
-                             "same user as the grader (not root); ")
-              + ("network and grading files cut off by namespaces" if box.get("namespaces")
-                 else f"no namespaces ({box.get('namespaces_problem')})"))
+    fresh = [r.sandbox for r in records if r.sandbox]
+    if fresh:
+        print(describe(fresh[-1]))
     return 0
 
 
