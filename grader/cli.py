@@ -30,7 +30,8 @@ def _grade(args: argparse.Namespace) -> int:
     from grader.notebook_text import visible
     from grader.sandbox.summary import describe
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory,
+                    check_seconds=args.check_timeout, check_memory_mb=args.check_memory)
     workers = args.workers or default_workers()
     records = grade_folder(args.bundle, args.submissions, args.out, limits, workers,
                            args.student, progress=not args.quiet)
@@ -110,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CPU seconds per notebook, fractions allowed (the wall clock allows twice "
                             "that)")
     grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
+    grade.add_argument("--check-timeout", type=float, default=10.0,
+                       help="CPU seconds for checking one answer (the tests' side)")
+    grade.add_argument("--check-memory", type=int, default=1024,
+                       help="MB for checking a notebook's answers (the tests' side)")
     grade.add_argument("--student", default=None, help="regrade this student only")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.set_defaults(run=_grade)
