@@ -276,3 +276,19 @@ def test_a_blank_notebook_cannot_take_the_solutions_from_the_course_files(
     assert scores["honest"].score == bundle.max_auto_points > 0
     assert scores["thief"].status == "graded"
     assert scores["thief"].score == scores["untouched"].score < bundle.max_auto_points
+
+
+def test_only_paths_strictly_beside_what_is_allowed_are_covered(tmp_path: Path) -> None:
+    """Grading started from the Python installation's folder, from a folder holding it, or
+    from the data folder hides none of them; a private folder inside an allowed tree is."""
+    from grader.sandbox.rootfs import visible_hidden
+
+    python = tmp_path / "usr" / "local"
+    (python / "lib" / "python3.11").mkdir(parents=True)
+    (python / "private").mkdir()
+    (tmp_path / "course" / "data").mkdir(parents=True)
+    allowed = [str(tmp_path / "usr"), str(python), str(python / "lib" / "python3.11"),
+               str(tmp_path / "course" / "data")]
+    asked = [str(python), str(tmp_path / "usr"), str(python / "lib"),
+             str(tmp_path / "course" / "data"), str(python / "private"), str(tmp_path / "course")]
+    assert visible_hidden(asked, allowed) == [str(python / "private")]

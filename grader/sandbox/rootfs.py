@@ -90,12 +90,14 @@ def _inside(path: str, tree: str) -> bool:
 
 def visible_hidden(hide: list[str], allowed: list[str]) -> list[str]:
     """The paths of ``hide`` that the allow-list would still show (they lie inside an allowed
-    tree) and that hold nothing allowed themselves: these get covered."""
-    allowed = _outermost(allowed)
+    tree) and that are not themselves allowed nor hold anything allowed (grading started from
+    the Python installation's folder must not hide Python): these get covered."""
+    trees = _outermost(allowed)
+    needed = {os.path.realpath(p) for p in allowed if os.path.exists(p)}
     covered = []
     for path in {os.path.realpath(p) for p in hide if os.path.exists(p)}:
-        if any(_inside(path, tree) for tree in allowed) and \
-                not any(_inside(tree, path) and tree != path for tree in allowed):
+        if any(_inside(path, tree) for tree in trees) and \
+                not any(_inside(need, path) for need in needed):
             covered.append(path)
     return sorted(covered)
 
