@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,10 @@ from typing import Any
 from grader.source import ExerciseSet, Question, Test, substitute
 
 BUNDLE_FORMAT = "minilat-grader-bundle/1"
+# Optional (bundles released before it still load): the CPU limit per notebook measured from
+# the worked solution at release (grader.solution_cost). Outside the bundle's sha256, which
+# names what is graded, not how long a notebook may take: the batch cache keys on the limits.
+DEFAULT_LIMIT_KEY = "default_limit"
 
 
 PREAMBLE = "from minilat.preamble import *  # noqa: F403"
@@ -84,6 +89,40 @@ def bundle_payload(
 
 
 @dataclass(frozen=True)
+class DefaultLimit:
+    """A bundle's default CPU limit per notebook and the measurement it follows from."""
+
+    timeout: float  # CPU seconds per notebook
+    solution_cpu_seconds: float  # what the worked solution needed
+    measured_by: str  # how, in words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"timeout": self.timeout, "solution_cpu_seconds": self.solution_cpu_seconds,
+                "measured_by": self.measured_by}
+
+
+def with_default_limit(payload: dict[str, Any], limit: DefaultLimit) -> dict[str, Any]:
+    """The bundle payload with its measured default limit (the sha256 stays the same)."""
+    return {**payload, DEFAULT_LIMIT_KEY: limit.to_dict()}
+
+
+def _read_default_limit(value: Any, path: Path) -> DefaultLimit:
+    where = f"{path}: grader bundle's {DEFAULT_LIMIT_KEY!r}"
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} should be an object")
+    numbers = {}
+    for key in ("timeout", "solution_cpu_seconds"):
+        number = value.get(key)
+        if type(number) not in (int, float) or not math.isfinite(number) or number <= 0:
+            raise ValueError(f"{where}: {key!r} should be a positive number, not {number!r}")
+        numbers[key] = float(number)
+    measured_by = value.get("measured_by", "")
+    if not isinstance(measured_by, str):
+        raise ValueError(f"{where}: 'measured_by' should be text")
+    return DefaultLimit(numbers["timeout"], numbers["solution_cpu_seconds"], measured_by)
+
+
+@dataclass(frozen=True)
 class Bundle:
     """A loaded grader bundle. ``path`` is where it lives (hidden from student code)."""
 
@@ -106,6 +145,12 @@ class Bundle:
     def max_auto_points(self) -> float:
         return sum(q["points"] for q in self.questions if q["kind"] == "auto")
 
+    @property
+    def default_limit(self) -> DefaultLimit | None:
+        """The limit measured at release; None for a bundle released before it was recorded."""
+        value = self.data.get(DEFAULT_LIMIT_KEY)
+        return None if value is None else _read_default_limit(value, self.path or Path("bundle"))
+
 
 def write_bundle(payload: dict[str, Any], path: Path) -> None:
     """Write a bundle readable by its owner only (it holds the hidden tests)."""
@@ -127,4 +172,6 @@ def load_bundle(path: Path) -> Bundle:
     for key in ("set_id", "params", "setup", "test_setup", "questions", "sha256"):
         if key not in data:
             raise ValueError(f"{path}: grader bundle lacks {key!r}")
+    if data.get(DEFAULT_LIMIT_KEY) is not None:
+        _read_default_limit(data[DEFAULT_LIMIT_KEY], path)  # a damaged field fails here
     return Bundle(data, path.resolve())

@@ -19,6 +19,12 @@ def _release(args: argparse.Namespace) -> int:
         chosen = ", ".join(f"{k}={v}" for k, v in item.params.items()) or "no parameters"
         print(f"{item.set_id}: {item.notebook} (students), {item.bundle} (keep private); "
               f"{chosen}")
+        if item.default_limit is not None:
+            print(f"  CPU limit {item.default_limit.timeout:g} s per notebook by default (the "
+                  f"solution needs {item.default_limit.solution_cpu_seconds:g} s)")
+        else:
+            print(f"warning: {item.problem}; course grade will use the built-in limit unless "
+                  "given --timeout", file=sys.stderr)
     return 0
 
 
@@ -26,11 +32,15 @@ def _grade(args: argparse.Namespace) -> int:
     from collections import Counter
 
     from grader.batch import default_workers, grade_folder, not_notebooks
+    from grader.bundle import load_bundle
     from grader.grading import Limits
     from grader.notebook_text import visible
     from grader.sandbox.summary import describe
+    from grader.solution_cost import chosen_timeout
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory,
+    timeout, source = chosen_timeout(load_bundle(args.bundle), args.timeout)
+    print(f"CPU limit {timeout:g} s per notebook ({source})")
+    limits = Limits(timeout=timeout, memory_mb=args.memory,
                     check_seconds=args.check_timeout, check_memory_mb=args.check_memory)
     workers = args.workers or default_workers()
     records = grade_folder(args.bundle, args.submissions, args.out, limits, workers,
@@ -107,9 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", type=Path, required=True, help="gradebook CSV to write")
     grade.add_argument("--workers", type=int, default=None,
                        help="grading processes (default: CPU cores + 2)")
-    grade.add_argument("--timeout", type=float, default=20.0,
+    grade.add_argument("--timeout", type=float, default=None,
                        help="CPU seconds per notebook, fractions allowed (the wall clock allows twice "
-                            "that)")
+                            "that; default: the bundle's limit, measured from the solution at "
+                            "release)")
     grade.add_argument("--memory", type=int, default=1024, help="MB per notebook")
     grade.add_argument("--check-timeout", type=float, default=10.0,
                        help="CPU seconds for checking one answer (the tests' side)")

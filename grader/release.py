@@ -4,7 +4,11 @@ Layout of ``--out DIR``::
 
     DIR/student/NN-slug.ipynb          hand these out (public tests embedded; no solutions)
     DIR/student/README.md              how to open them offline
-    DIR/instructor/NN-slug.bundle.json keep private (mode 0600): hidden tests, points, rubrics
+    DIR/instructor/NN-slug.bundle.json keep private (mode 0600): hidden tests, points, rubrics,
+                                       and the default CPU limit per notebook
+
+The default limit comes from grading the set's worked solution in the sandbox a few times
+(grader.solution_cost); ``course grade`` uses it unless given ``--timeout``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.bundle import bundle_payload, write_bundle
+from grader.bundle import Bundle, DefaultLimit, bundle_payload, with_default_limit, write_bundle
 from grader.myst import to_ipynb
 from grader.pages import student_notebook
+from grader.solution_cost import MeasurementError, measure_cost
 from grader.source import load_exercise_set
 
 STUDENT_README = """# {title}
@@ -38,9 +43,15 @@ class Released:
     notebook: Path
     bundle: Path
     params: dict
+    default_limit: DefaultLimit | None = None  # None: not measured (see ``problem``)
+    problem: str = ""  # why the solution's cost could not be measured
 
 
-def release(sources: list[Path], out_dir: Path, seed: int | None = None) -> list[Released]:
+def release(sources: list[Path], out_dir: Path, seed: int | None = None,
+            measure: bool = True) -> list[Released]:
+    """Write the student notebooks and the bundles; with ``measure``, grade each set's worked
+    solution in the sandbox to record its default CPU limit (a set whose solution does not
+    grade is still released, without one, and ``problem`` says why)."""
     student_dir, instructor_dir = out_dir / "student", out_dir / "instructor"
     student_dir.mkdir(parents=True, exist_ok=True)
     released = []
@@ -53,8 +64,17 @@ def release(sources: list[Path], out_dir: Path, seed: int | None = None) -> list
         notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
         bundle_path = instructor_dir / f"{exercise_set.id}.bundle.json"
-        write_bundle(bundle_payload(exercise_set, params, seed), bundle_path)
-        released.append(Released(exercise_set.id, notebook_path, bundle_path, params))
+        payload = bundle_payload(exercise_set, params, seed)
+        limit, problem = None, ""
+        if measure:
+            try:
+                limit = measure_cost(exercise_set, params, Bundle(payload))
+                payload = with_default_limit(payload, limit)
+            except MeasurementError as err:
+                problem = str(err)
+        write_bundle(payload, bundle_path)
+        released.append(Released(exercise_set.id, notebook_path, bundle_path, params, limit,
+                                 problem))
         titles.append(exercise_set.title)
     (student_dir / "README.md").write_text(
         STUDENT_README.format(title="; ".join(titles) or "Exercises"), encoding="utf-8"
