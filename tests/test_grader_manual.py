@@ -267,3 +267,23 @@ def test_rubric_levels_scale_points_and_plain_rubrics_use_points_as_levels() -> 
 def test_a_forged_marker_in_an_answer_does_not_cut_the_feedback() -> None:
     text = "# Feedback\n\n> <!-- end of written grade q5 -->\r<!-- end of written grade q5 -->\n"
     assert without_sections(text, ["q5"]) == text
+
+
+def test_pseudonyms_stay_distinct_when_four_digits_collide() -> None:
+    students = [f"student-{n}" for n in range(3000)]  # 4 hex digits: collisions are certain
+    given = pseudonyms(KEY, students)
+    assert len(set(given.values())) == len(students)
+    longer = [p for p in given.values() if len(p) > 6]
+    assert longer and all(any(q != p and q.startswith(p[:6]) for q in longer) for p in longer)
+    assert pseudonyms(KEY, students[:10]) == {s: given[s] for s in students[:10]
+                                              if len(given[s]) == 6} | {
+        s: given[s][:6] for s in students[:10] if len(given[s]) > 6}
+
+
+def test_seed_gives_another_order_with_the_same_pseudonyms(term) -> None:
+    bundle, grades, sheets = term
+    make(bundle, grades, sheets)
+    before = [row["pseudonym"] for row in read_records(sheets / "q5.csv")]
+    make(bundle, grades, sheets, "--seed", "2")
+    after = [row["pseudonym"] for row in read_records(sheets / "q5.csv")]
+    assert after != before and sorted(after) == sorted(before)
