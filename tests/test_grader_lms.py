@@ -199,3 +199,14 @@ def test_commands_print_warnings_and_the_points_possible(
     for command in ("export-moodle", "export-blackboard"):
         assert parser.parse_args([command, "g.csv", "--out", "o.csv", "--assignment", "E0",
                                   "--roster", "r.csv"]).run
+
+
+def test_two_notebooks_of_one_student_write_one_row_and_say_so(tmp_path: Path) -> None:
+    gradebook = write(tmp_path / "gradebook.csv", "student,status,score,max_score,reason\n"
+                      "kim,graded,6,10,\nKim,graded,2,10,\n")
+    roster = write(tmp_path / "moodle.csv", "Username,Email address\nkim,kim@uni.edu\n")
+    out = tmp_path / "out.csv"
+    export = export_moodle(gradebook, out, "E0", roster)
+    assert out.read_text() == "Username,Email address,E0\nkim,kim@uni.edu,6\n"
+    assert export.warnings == [f"Kim: the same student as kim in {roster} (row 2 (kim)); only "
+                               "kim's grade written, keep one notebook per student"]
