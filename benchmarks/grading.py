@@ -1,6 +1,7 @@
 """Grading speed: the course grader against the naive way (a fresh Jupyter kernel per notebook).
 
     .venv/bin/python benchmarks/grading.py [--n 1000] [--workers 4] [--timeout 2] [--naive 8]
+    .venv/bin/python benchmarks/grading.py --default-limit   # the limit `course grade` uses
 
 Generates N realistic submissions of the pilot set (correct, partly wrong, blank, broken,
 looping), grades them with ``course grade``'s batch engine with every limit on, then runs a
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader.batch import default_workers, grade_folder  # noqa: E402
+from grader.bundle import load_bundle  # noqa: E402
 from grader.grading import Limits  # noqa: E402
 from grader.release import release  # noqa: E402
+from grader.solution_cost import chosen_timeout  # noqa: E402
 from grader.solutions import blank_notebook, solved_notebook  # noqa: E402
 from grader.source import load_exercise_set  # noqa: E402
 
@@ -122,6 +125,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--default-limit", action="store_true",
+                        help="use the bundle's CPU limit (measured from the solution at release, "
+                             "what course grade uses without --timeout) instead of --timeout")
     parser.add_argument("--memory", type=int, default=1024)
     parser.add_argument("--naive", type=int, default=8, help="sample size for the naive way")
     parser.add_argument("--exercise", type=Path, default=SOURCE, help="exercise source to use")
@@ -136,7 +142,9 @@ def main() -> None:
     subs = work / "submissions"
     subs.mkdir()
     kinds = generate(subs, args.n, solved, blank)
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    timeout, source = chosen_timeout(load_bundle(released.bundle),
+                                     None if args.default_limit else args.timeout)
+    limits = Limits(timeout=timeout, memory_mb=args.memory)
 
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
@@ -159,7 +167,7 @@ def main() -> None:
     print(f"exercise set       {args.exercise.name}")
     print(f"submissions        {args.n}  ({', '.join(f'{k} {v}' for k, v in kinds.items())})")
     print(f"statuses           {dict(statuses)}")
-    print(f"limits             timeout {args.timeout:g} s, memory {args.memory} MB, "
+    print(f"limits             timeout {timeout:g} s ({source}), memory {args.memory} MB, "
           f"16 processes, 16 MB files, 64 MB answers; uid drop: {sandbox.get('root')}, "
           f"namespaces (no network, hidden files): {sandbox.get('namespaces')}")
     print(f"workers            {args.workers} on {os.cpu_count()} CPUs")

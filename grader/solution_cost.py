@@ -58,7 +58,7 @@ def _runner_pid() -> int | None:
 
 
 def measure_cost(exercise_set: ExerciseSet, params: dict[str, Any], bundle: Bundle,
-            runs: int = RUNS) -> DefaultLimit:
+                 runs: int = RUNS) -> DefaultLimit:
     """Grade the solved notebook ``runs`` times in the sandbox with the built-in limits; the
     median CPU time of the notebook's process (where /proc shows it, else the wall time of
     grading it) gives the default limit. Raises :class:`MeasurementError` if the solution does
@@ -86,17 +86,15 @@ def measure_cost(exercise_set: ExerciseSet, params: dict[str, Any], bundle: Bund
 
 def _limit(samples: list[float], by_cpu: bool) -> DefaultLimit:
     tick = 1 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
-    median = statistics.median(samples)
+    # Below one clock tick the kernel may count nothing: one tick is an upper bound.
+    cost = round(max(statistics.median(samples), tick), 4)
     if by_cpu:
-        # Below one clock tick the kernel may count nothing: one tick is an upper bound.
-        cost = max(median, tick)
         how = (f"CPU time of the notebook's process, median of {len(samples)} runs of the "
                f"worked solution in the sandbox (clock ticks of {tick:g} s)")
     else:
-        cost = median
         how = (f"wall time of grading the worked solution, median of {len(samples)} runs in "
                "the sandbox (the notebook's CPU time was not readable here)")
-    return DefaultLimit(timeout_for(cost), round(cost, 4), how)
+    return DefaultLimit(timeout_for(cost), cost, how)
 
 
 def chosen_timeout(bundle: Bundle, flag: float | None) -> tuple[float, str]:

@@ -13,6 +13,7 @@ from test_grader_helpers import Tiny, notebook_with_cells, write_notebook
 
 import grader.batch
 import grader.release
+import grader.solution_cost
 from grader.bundle import bundle_payload, load_bundle
 from grader.cli import main as course
 from grader.sandbox.client import reset_runner
@@ -162,3 +163,12 @@ def test_release_prints_the_limit_or_why_there_is_none(
     assert "built-in limit" in printed.err
     bundle = tmp_path / "unmeasured" / "instructor" / "01-tiny.bundle.json"
     assert load_bundle(bundle).default_limit is None
+
+
+def test_where_the_notebook_cpu_is_unreadable_the_wall_time_is_measured(
+        tiny: Tiny, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grader.solution_cost, "_reaped_cpu_seconds", lambda pid: None)
+    limit = grader.solution_cost.measure_cost(tiny.exercise_set, tiny.params, tiny.bundle)
+    assert limit.measured_by.startswith("wall time of grading the worked solution")
+    assert limit.solution_cpu_seconds > 0
+    assert limit.timeout == timeout_for(limit.solution_cpu_seconds)
