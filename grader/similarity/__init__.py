@@ -34,7 +34,8 @@ Outputs in ``--out DIR``
       matching lines and words highlighted, then the notebooks closest to the worked solutions,
       then the files that could not be read.
     - ``similarity.csv``: ``kind,student_a,student_b,score,code_score,text_score,
-      solution_score,matches``: one ``pair`` row per pair scoring 0.2 or more, then one
+      solution_score,matches``: one ``pair`` row per pair scoring 0.2 or more (at most ten per submission, the
+      most similar), then one
       ``solution`` row per student; ``matches`` names the cells (``cell 5 ~ cell 7``) and the
       written answer. Formula-safe, as every course CSV.
 

@@ -69,11 +69,14 @@ class Comparison:
     solution_document: Document | None
     common_code: set[int]  # fingerprints ignored as too common in this class
     common_text: set[tuple[str, int]]
+    _by_student: dict[int, float] = field(default_factory=dict, repr=False)
 
     def solution_score(self, student: int) -> float | None:
         if self.solutions is None:
             return None
-        return next(s.score for s in self.solutions if s.student == student)
+        if len(self._by_student) != len(self.solutions):
+            self._by_student = {entry.student: entry.score for entry in self.solutions}
+        return self._by_student[student]
 
     def best_pair_scores(self) -> list[float]:
         """Each submission's highest score against any classmate (0 if none)."""

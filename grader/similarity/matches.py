@@ -40,6 +40,22 @@ def cell_matches(a: Document, b: Document, ignored: set[int] = frozenset()) -> l
     return ranked[:MAX_CELL_PAIRS]
 
 
+def matched_cells(a: Document, b: Document, ignored: set[int] = frozenset()) -> str:
+    """:func:`describe` of the cells that share fingerprints, without their lines (quick
+    enough for every row of the CSV)."""
+    counts: Counter = Counter()
+    small, large = (a, b) if len(a.code) <= len(b.code) else (b, a)
+    for key in small.code:
+        if key in large.code and key not in ignored:
+            for cell_small in {span.cell for span in small.code[key]}:
+                for cell_large in {span.cell for span in large.code[key]}:
+                    counts[cell_small, cell_large] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_CELL_PAIRS]
+    swap = small is not a
+    return "; ".join(f"{a.cell_labels[y if swap else x]} ~ {b.cell_labels[x if swap else y]}"
+                     for (x, y), _ in ranked)
+
+
 def text_spans(a: Document, b: Document, question: str,
                ignored: set[tuple[str, int]] = frozenset()) -> tuple[list[tuple[int, int]],
                                                                       list[tuple[int, int]]]:

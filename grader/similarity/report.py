@@ -7,12 +7,19 @@ from pathlib import Path
 
 from grader.similarity.compare import SOLUTIONS, Comparison
 from grader.similarity.fingerprints import Document
-from grader.similarity.matches import CellMatch, cell_matches, describe, text_spans
+from grader.similarity.matches import (
+    CellMatch,
+    cell_matches,
+    describe,
+    matched_cells,
+    text_spans,
+)
 from grader.spreadsheet import TEXT_ERRORS, write_csv
 
 CSV_COLUMNS = ["kind", "student_a", "student_b", "score", "code_score", "text_score",
                "solution_score", "matches"]
 CSV_FLOOR = 0.2  # pairs scoring less are not listed in the CSV
+CSV_PAIRS_PER_STUDENT = 10  # at most this many pair rows per submission, the most similar
 FLAG_AT = 0.5  # scores from here on are marked in the HTML report
 BINS = 20
 NOTICE = ("These scores are a signal for a human reader, not a verdict. Similar work has "
@@ -30,15 +37,17 @@ mark{background:#ffd54f}.flag{color:#a00;font-weight:bold}svg text{font-size:11p
 def _pair_rows(comparison: Comparison) -> list[list]:
     rows = []
     docs = comparison.documents
-    for pair in comparison.pairs:
+    for pair in comparison.pairs[:CSV_PAIRS_PER_STUDENT * len(docs)]:
         if pair.score < CSV_FLOOR:
             break
         a, b = docs[pair.a], docs[pair.b]
         solution = [s for s in (comparison.solution_score(pair.a),
                                 comparison.solution_score(pair.b)) if s is not None]
-        cells = cell_matches(a, b, comparison.common_code)
+        matches = matched_cells(a, b, comparison.common_code)
+        if pair.text_question:
+            matches += ("; " if matches else "") + f"answer {pair.text_question}"
         rows.append(["pair", a.name, b.name, pair.score, pair.code, pair.text,
-                     max(solution) if solution else "", describe(a, b, cells, pair.text_question)])
+                     max(solution) if solution else "", matches])
     return rows
 
 
@@ -56,7 +65,8 @@ def _solution_rows(comparison: Comparison) -> list[list]:
 
 
 def write_similarity_csv(comparison: Comparison, path: Path) -> None:
-    """One row per pair scoring at least CSV_FLOOR (``kind`` pair; ``solution_score`` the
+    """One row per pair scoring at least CSV_FLOOR (the most similar ten per submission at
+    most; ``kind`` pair; ``solution_score`` the
     higher of the two students' scores against the worked solutions), then one row per
     student against the worked solutions (``kind`` solution), each with the matching cells."""
     write_csv(path, CSV_COLUMNS, _pair_rows(comparison) + _solution_rows(comparison))
