@@ -1,4 +1,6 @@
-"""The ``course`` command: release, grade, export-canvas, report, pages, student-wheel.
+"""The ``course`` command: an instructor's term — release, grade, manual-sheets and
+manual-merge (written answers), similarity, export-canvas / -moodle / -brightspace /
+-blackboard, report — plus student-wheel and pages.
 
 Run ``course COMMAND --help`` for each command's options; instructors.md walks through them.
 """
@@ -153,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
              "(no exercise sources, solutions, hidden tests or grading code)")
     wheel.add_argument("--out", type=Path, required=True, help="folder to write the wheel into")
     wheel.set_defaults(run=_student_wheel)
+
+    from grader import lms, manual, similarity
+
+    manual.register(commands)
+    similarity.register(commands)
+    lms.register(commands)
 
     pages = commands.add_parser("pages", help="write the book's student pages")
     pages.add_argument("src_dir", type=Path)
