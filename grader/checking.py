@@ -7,7 +7,9 @@ hashes collide make a dict quadratic) or gigabytes (compressed buffers, an array
 the grading process has not checked before are checked in a forked child with
 
 - an address-space limit: the grading process's own size plus ``memory_mb`` (Linux; elsewhere
-  the CPU and wall-clock limits remain);
+  the CPU and wall-clock limits remain). Memory the grading process freed but kept mapped (a
+  long-lived process's heap has plenty) would be handed out again without growing the address
+  space, so the child first takes all of it, untouched, and the limit counts everything new;
 - a CPU limit per answer (``seconds``, RLIMIT_CPU, whole seconds), and
 - a wall-clock deadline per answer (twice the CPU limit) that this process keeps.
 
@@ -24,6 +26,7 @@ parts first, or why the message is malformed.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import math
@@ -44,6 +47,7 @@ from grader.values import Refused, decode
 
 RESULT_LINES_BYTES = 64 * 2**20  # what this process reads from a checking child at most
 PR_SET_PDEATHSIG = 1
+HELD_PIECE_BYTES = 64 * 2**10  # smallest piece of freed memory the checking child takes
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,26 @@ def _limit_cpu(seconds: float, hard: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _set_limits(limits: CheckLimits, base: int | None, steps: int) -> int:
+def _hold_freed_memory(size: int) -> None:
+    """Allocate, without touching, the memory malloc holds free inside an address space of
+    ``size`` bytes (this process's own), so that nothing can reuse it past the address-space
+    limit. With the limit at the present size, malloc can only return such free memory. Free
+    pieces under HELD_PIECE_BYTES stay (a large value needs large pieces; taking each small
+    one would copy a page of the grading process's heap)."""
+    malloc = ctypes.CDLL(None).malloc
+    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    pieces = [1 << n for n in range(size.bit_length() - 1, HELD_PIECE_BYTES.bit_length() - 2, -1)]
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (size, hard))
+    try:
+        for piece in pieces:
+            while malloc(piece):
+                pass
+    except MemoryError:  # Python itself found no room: what is held so far stays held
+        pass
+
+
+def _set_limits(limits: CheckLimits, steps: int) -> int:
     """The child's limits; returns its hard CPU limit (every step's share, and one more)."""
     _, old_hard = resource.getrlimit(resource.RLIMIT_CPU)
     hard = math.ceil(limits.seconds * (steps + 1)) + 1
@@ -176,9 +199,11 @@ def _set_limits(limits: CheckLimits, base: int | None, steps: int) -> int:
         hard = min(hard, old_hard)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _limit_cpu(limits.seconds, hard)
-    if base is not None:
+    size = isolation.address_space_bytes()
+    if size is not None:
         try:  # macOS and others may refuse; the CPU and wall-clock limits remain
-            memory = base + limits.memory_mb * 2**20
+            _hold_freed_memory(size)
+            memory = size + limits.memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         except (ValueError, OSError):
             if sys.platform == "linux":
@@ -188,7 +213,7 @@ def _set_limits(limits: CheckLimits, base: int | None, steps: int) -> int:
 
 def _child(fd: int, plan: Callable[[], Plan], start: int, namespace: TestNamespace,
            limits: CheckLimits, lookup: Callable[[bytes], QuestionResult | None],
-           base: int | None, steps: int, parent: int) -> None:
+           steps: int, parent: int) -> None:
     gc.freeze()  # the inherited objects are never scanned (nor copied on write) by collections
     if sys.platform == "linux":
         try:  # end with the grading process, should it end first
@@ -201,7 +226,7 @@ def _child(fd: int, plan: Callable[[], Plan], start: int, namespace: TestNamespa
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     _inherited.extend((sys.stdout, sys.stderr))
     sys.stdout = sys.stderr = _Discard()  # type: ignore[assignment]
-    hard = _set_limits(limits, base, steps)
+    hard = _set_limits(limits, steps)
     try:
         work = plan()
     except Malformed as err:
@@ -315,14 +340,14 @@ def _cause(run: _Run, limits: CheckLimits) -> tuple[str, bool]:
 
 def _fork(plan: Callable[[], Plan], start: int, namespace: TestNamespace, limits: CheckLimits,
           lookup: Callable[[bytes], QuestionResult | None], steps: int) -> _Run:
-    base, parent = isolation.address_space_bytes(), os.getpid()
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # never returns to the caller's code, whatever happens
         status = 70
         try:
             os.close(read_end)
-            _child(write_end, plan, start, namespace, limits, lookup, base, steps, parent)
+            _child(write_end, plan, start, namespace, limits, lookup, steps, parent)
             status = 0
         finally:
             os._exit(status)

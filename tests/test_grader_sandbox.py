@@ -113,8 +113,12 @@ def test_loops_and_sleeps_time_out_and_grading_goes_on(tiny: Tiny, code: str) ->
 
 
 def test_a_fractional_cpu_limit_is_kept(tiny: Tiny) -> None:
-    """RLIMIT_CPU counts whole seconds; the runner watches the exact limit itself."""
-    record = grade_cells(tiny, "half-second", ["while True:\n    pass"], Limits(timeout=0.5))
+    """RLIMIT_CPU counts whole seconds; the runner watches the exact limit itself. The cell
+    spins to 0.95 s of CPU, past the limit of 0.5 s but short of RLIMIT_CPU's whole second,
+    then sleeps: only the runner's own watch can stop it for CPU. The wall clock has room for a
+    busy machine, where 0.5 s of CPU takes seconds."""
+    spin = "import time\nwhile time.process_time() < 0.95:\n    pass\ntime.sleep(600)"
+    record = grade_cells(tiny, "half-second", [spin], Limits(timeout=0.5, wall_seconds=30))
     assert record.status == "timeout"
     assert "more than 0.5 s of CPU time" in record.reason
 
