@@ -3,7 +3,10 @@
 Outputs beside ``--out gradebook.csv``:
 
 - ``gradebook.csv`` — ``student,status,score,max_score,reason`` then one column per question
-  (points; ``manual`` for written questions, whose points are not in ``score``);
+  (points; ``manual`` for written questions, whose points are not in ``score``); for a set
+  with per-student parameters only, a last column ``variant``: ``ok`` when the notebook's
+  ``STUDENT_ID`` is its file's student, ``missing`` when it has none (graded with the cohort's
+  values), ``mismatch: claims ID`` when it names someone else (graded with ID's values);
 - ``feedback/STUDENT.md`` — per-question points and messages (never hidden-test code);
 - ``manual.csv`` — the written answers with an empty ``points`` column for the instructor;
 - ``.gradebook-cache/`` — one result per (bundle, limits, submission bytes): an unchanged
@@ -33,8 +36,10 @@ from grader.grading import (
 from grader.sandbox.client import start_zygote, stop_zygote
 from grader.spreadsheet import TEXT_ERRORS, Cell, write_csv
 from grader.submission import InvalidSubmission, read_notebook_bytes, student_name
+from grader.variants import variant_status
 
 BASE_COLUMNS = ["student", "status", "score", "max_score", "reason"]
+VARIANT_COLUMN = "variant"  # last, and only for sets with per-student parameters
 # How much of an unexpected exception's type name (in its row) or message (on stderr) is shown.
 FAILURE_CHARS = 200
 
@@ -107,12 +112,14 @@ def gradebook_rows(bundle: Bundle, records: Iterable[ResultRecord]) -> list[dict
                 row[question["id"]] = "manual"
             else:
                 row[question["id"]] = float(result.points) if result else 0.0
+        if bundle.per_student:
+            row[VARIANT_COLUMN] = record.variant
         rows.append(row)
     return rows
 
 
 def write_gradebook(bundle: Bundle, records: Iterable[ResultRecord], path: Path) -> None:
-    columns = BASE_COLUMNS + bundle.question_ids
+    columns = BASE_COLUMNS + bundle.question_ids + ([VARIANT_COLUMN] if bundle.per_student else [])
     write_csv(path, columns, ([row[c] for c in columns] for row in gradebook_rows(bundle, records)))
 
 
@@ -127,6 +134,8 @@ def feedback_text(bundle: Bundle, record: ResultRecord) -> str:
     ]
     if record.reason:
         lines.append(f"Note: {record.reason}")
+    if record.variant:
+        lines.append(f"Student identifier: {record.variant}")
     lines.append("")
     for result in record.questions:
         if result.kind == "written":
@@ -252,6 +261,13 @@ def _pool_pass(bundle: Bundle, paths: list[Path], limits: Limits, workers: int,
     return lost
 
 
+def _check_variant(record: ResultRecord) -> None:
+    """Whether a record's claimed identifier is its student's, again: records are cached by
+    content, and two files with equal bytes claim the same identifier for different names."""
+    if record.variant:
+        record.variant = variant_status(record.student, record.student_id or None)
+
+
 def grade_folder(
     bundle_path: Path,
     submissions_dir: Path,
@@ -296,6 +312,7 @@ def grade_folder(
                 # The cache is by content: two students who handed in the same bytes (say,
                 # the untouched blank notebook) share an entry, not a name.
                 record.student = student_name(path)
+                _check_variant(record)
                 records[path] = record
                 continue
         todo.append(path)
@@ -308,6 +325,7 @@ def grade_folder(
 
     def done(path: Path, record: ResultRecord) -> None:
         record.student = student_name(path)
+        _check_variant(record)
         records[path] = record
         if keys[path] is not None:
             (cache_dir / f"{keys[path]}.json").write_text(json.dumps(record.to_dict()))

@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from grader.source import ExerciseSet, Question, Test, substitute
+from grader.variants import student_params
 
 BUNDLE_FORMAT = "minilat-grader-bundle/1"
 # Optional (bundles released before it still load): the CPU limit per notebook measured from
 # the worked solution at release (grader.solution_cost). Outside the bundle's sha256, which
 # names what is graded, not how long a notebook may take: the batch cache keys on the limits.
 DEFAULT_LIMIT_KEY = "default_limit"
+# Only in bundles of sets with per-student parameters: each one's choices (grader.variants).
+PER_STUDENT_KEY = "per_student"
 
 
 PREAMBLE = "from minilat.preamble import *  # noqa: F403"
@@ -53,13 +56,15 @@ def _question_public(question: Question, params: dict[str, Any]) -> dict[str, An
 
 
 def public_payload(exercise_set: ExerciseSet, params: dict[str, Any]) -> dict[str, Any]:
-    """What a student notebook embeds for check(): nothing hidden."""
+    """What a student notebook embeds for check(): nothing hidden. ``params`` are the cohort's
+    values; a notebook with per-student parameters replaces them with its student's own."""
+    shown = exercise_set.text_params(params)
     return {
         "set_id": exercise_set.id,
         "title": exercise_set.title,
         "params": params,
         "setup": setup_code(exercise_set),
-        "questions": [_question_public(q, params) for q in exercise_set.questions],
+        "questions": [_question_public(q, shown) for q in exercise_set.questions],
     }
 
 
@@ -67,10 +72,11 @@ def bundle_payload(
     exercise_set: ExerciseSet, params: dict[str, Any], seed: int | None
 ) -> dict[str, Any]:
     questions = []
+    shown = exercise_set.text_params(params)
     for question in exercise_set.questions:
-        entry = _question_public(question, params)
-        entry["hidden_tests"] = [_test_dict(t, params) for t in question.hidden_tests]
-        entry["rubric"] = substitute(question.rubric, params)
+        entry = _question_public(question, shown)
+        entry["hidden_tests"] = [_test_dict(t, shown) for t in question.hidden_tests]
+        entry["rubric"] = substitute(question.rubric, shown)
         questions.append(entry)
     payload = {
         "format": BUNDLE_FORMAT,
@@ -82,6 +88,8 @@ def bundle_payload(
         "test_setup": exercise_set.test_setup,
         "questions": questions,
     }
+    if exercise_set.per_student:  # only then: other sets' bundles (and sha256) stay as they were
+        payload[PER_STUDENT_KEY] = exercise_set.per_student
     payload["sha256"] = hashlib.sha256(
         json.dumps(payload, sort_keys=True).encode("utf-8")
     ).hexdigest()
@@ -146,6 +154,19 @@ class Bundle:
         return sum(q["points"] for q in self.questions if q["kind"] == "auto")
 
     @property
+    def per_student(self) -> dict[str, list[Any]]:
+        """The choices of each per-student parameter; empty for a set without them."""
+        return self.data.get(PER_STUDENT_KEY) or {}
+
+    def student_params(self, student_id: str | None) -> dict[str, Any]:
+        """The values a notebook claiming ``student_id`` is graded with (grader.variants): the
+        cohort's when the set has no per-student parameter or the identifier is missing."""
+        if not self.per_student or student_id is None:
+            return self.data["params"]
+        return student_params(self.data["params"], self.per_student, self.data.get("seed"),
+                              self.data["set_id"], student_id)
+
+    @property
     def default_limit(self) -> DefaultLimit | None:
         """The limit measured at release; None for a bundle released before it was recorded."""
         value = self.data.get(DEFAULT_LIMIT_KEY)
@@ -172,6 +193,11 @@ def load_bundle(path: Path) -> Bundle:
     for key in ("set_id", "params", "setup", "test_setup", "questions", "sha256"):
         if key not in data:
             raise ValueError(f"{path}: grader bundle lacks {key!r}")
+    per_student = data.get(PER_STUDENT_KEY, {})
+    if not isinstance(per_student, dict) or not all(
+            isinstance(choices, list) and choices for choices in per_student.values()):
+        raise ValueError(f"{path}: grader bundle's {PER_STUDENT_KEY!r} should map each "
+                         "parameter to its list of choices")
     if data.get(DEFAULT_LIMIT_KEY) is not None:
         _read_default_limit(data[DEFAULT_LIMIT_KEY], path)  # a damaged field fails here
     return Bundle(data, path.resolve())

@@ -40,6 +40,7 @@ from grader.sandbox.client import RunnerError, get_runner, reset_runner
 from grader.sandbox.message import parse, validate
 from grader.sandbox.outcome import malformed_reason
 from grader.submission import InvalidSubmission, Submission, read_submission, student_name
+from grader.variants import claimed_id, variant_status
 
 STATUSES = ("graded", "timeout", "error", "invalid")
 
@@ -90,6 +91,11 @@ class ResultRecord:
     bundle_sha256: str = ""
     seconds: float = 0.0
     sandbox: dict[str, Any] = field(default_factory=dict)
+    # Sets with per-student parameters (grader.variants): the identifier the notebook claims
+    # ("" for none) and whether it is the file's student (``ok``, ``missing``, ``mismatch:
+    # claims ID``); both "" for other sets.
+    student_id: str = ""
+    variant: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (shallow: `dataclasses.asdict` deep-copies every record, which
@@ -104,28 +110,39 @@ class ResultRecord:
         return cls(**{**data, "questions": questions})
 
 
-_namespaces: dict[str, TestNamespace] = {}
+_namespaces: dict[tuple[str, str], TestNamespace] = {}
 
 
-def checker_namespace(bundle: Bundle) -> TestNamespace:
-    namespace = _namespaces.get(bundle.sha256)
+def _params_text(params: dict[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True)
+
+
+def checker_namespace(bundle: Bundle, params: dict[str, Any] | None = None) -> TestNamespace:
+    """The tests' namespace for a bundle and parameter values (the bundle's cohort values by
+    default; a set with per-student parameters has one namespace per distinct values)."""
+    params = bundle.data["params"] if params is None else params
+    key = (bundle.sha256, _params_text(params))
+    namespace = _namespaces.get(key)
     if namespace is None:
         data = bundle.data
-        namespace = TestNamespace(data["setup"], data["test_setup"], data["params"])
-        _namespaces[bundle.sha256] = namespace
+        namespace = TestNamespace(data["setup"], data["test_setup"], params)
+        _namespaces[key] = namespace
     return namespace
 
 
-# Results of answers already checked in this process, by (bundle, question, answer data).
+# Results of answers already checked in this process, by (bundle, parameter values, question,
+# answer data).
 _checked: OrderedDict[bytes, QuestionResult] = OrderedDict()
 CHECKED_KEPT = 4096
 
 
-def memo_key(bundle: Bundle, question: dict[str, Any], entry: Any, limits: Limits) -> bytes:
-    """Equal answers (under equal checking limits), equal keys. The entry is already checked
-    (its size within the answer limit, its depth bounded: grader.sandbox.message), so writing
-    it is linear."""
-    settings = [bundle.sha256, question["id"], limits.check_seconds, limits.check_memory_mb]
+def memo_key(bundle: Bundle, question: dict[str, Any], entry: Any, limits: Limits,
+             params: dict[str, Any]) -> bytes:
+    """Equal answers (under equal parameter values and checking limits), equal keys. The entry
+    is already checked (its size within the answer limit, its depth bounded:
+    grader.sandbox.message), so writing it is linear."""
+    settings = [bundle.sha256, _params_text(params), question["id"], limits.check_seconds,
+                limits.check_memory_mb]
     return hashlib.sha256(json.dumps([*settings, entry], sort_keys=True).encode()).digest()
 
 
@@ -147,7 +164,7 @@ def _auto_questions(bundle: Bundle) -> list[dict[str, Any]]:
 
 
 def _check_answers(bundle: Bundle, answers: dict[str, Any], namespace: TestNamespace,
-                   limits: Limits) -> list[QuestionResult]:
+                   limits: Limits, params: dict[str, Any]) -> list[QuestionResult]:
     """Each auto-graded answer's result, once per distinct answer.
 
     A class hands in the same correct answer hundreds of times. An answer is plain data and a
@@ -163,7 +180,7 @@ def _check_answers(bundle: Bundle, answers: dict[str, Any], namespace: TestNames
         if not isinstance(entry, dict) or entry.get("state") != "value":
             results[slot] = check_entry(question, entry, namespace)  # nothing to rebuild
             continue
-        key = memo_key(bundle, question, entry, limits)
+        key = memo_key(bundle, question, entry, limits, params)
         known = _remembered(key)
         if known is not None:
             results[slot] = known.copy()
@@ -196,7 +213,8 @@ def _message_plan(bundle: Bundle, message: bytes, request: dict[str, Any],
     tasks = []
     for question in _auto_questions(bundle):
         entry = done["answers"].get(question["answer"])
-        tasks.append(Task(question, entry, memo_key(bundle, question, entry, limits)))
+        tasks.append(Task(question, entry,
+                          memo_key(bundle, question, entry, limits, request["params"])))
     return Plan(tasks, {key: value for key, value in done.items() if key != "answers"})
 
 
@@ -273,6 +291,8 @@ def grade_submission(bundle: Bundle | Path, submission_path: Path,
         record = _unscored(bundle, "error", f"grader failure: {type(err).__name__[:100]}",
                            student)
     record.bundle_sha256 = bundle.sha256
+    if bundle.per_student:
+        record.variant = variant_status(student, record.student_id or None)
     record.seconds = round(time.monotonic() - started, 4)
     return record
 
@@ -283,9 +303,12 @@ def _grade(bundle: Bundle, submission_path: Path, limits: Limits,
         submission = read_submission(submission_path)
     except InvalidSubmission as err:
         return _unscored(bundle, "invalid", str(err), student)
+    claimed = None
+    if bundle.per_student and submission.code_cells:
+        claimed = claimed_id(submission.code_cells[0]["source"])
     request = {
         "setup": bundle.data["setup"],
-        "params": bundle.data["params"],
+        "params": bundle.student_params(claimed),  # the cohort's, unless per-student
         "cells": submission.code_cells,
         "answers": [q["answer"] for q in bundle.questions if q["kind"] == "auto"],
         "limits": limits.as_request(),
@@ -306,16 +329,22 @@ def _grade(bundle: Bundle, submission_path: Path, limits: Limits,
         record = _graded(bundle, submission, reply, request, limits, student)
     record.submission_sha256 = submission.sha256
     record.sandbox = sandbox
+    record.student_id = claimed or ""
     return record
 
 
 def _graded(bundle: Bundle, submission: Submission, reply: dict[str, Any],
             request: dict[str, Any], limits: Limits, student: str) -> ResultRecord:
     """The record of a notebook whose process ended with a message: its answers checked."""
-    namespace = checker_namespace(bundle)
+    params = request["params"]
+    # The cohort's values use the bundle's own namespace (the one the batch builds before
+    # forking its workers); only a per-student variant needs another.
+    namespace = (checker_namespace(bundle) if params == bundle.data["params"]
+                 else checker_namespace(bundle, params))
     if "done" in reply:
         done = reply["done"]
-        auto = iter(_check_answers(bundle, done["answers"], namespace, limits))
+        auto = iter(_check_answers(bundle, done["answers"], namespace, limits,
+                                   request["params"]))
     else:  # a message too large to read here: read in the limited checking process too
         report = _check_message(bundle, reply["message"], request, namespace, limits)
         if report.malformed or report.envelope is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from grader.bundle import PREAMBLE, public_payload
 from grader.myst import Cell, MystNotebook, write_myst
 from grader.source import PLACEHOLDER, ExerciseSet, SourceError, load_exercise_set, role_of
+from grader.variants import ID_CELL_TAG, ID_VARIABLE, student_params, variant_index
 
 SETUP_TAG = "grader-setup"
 WRITTEN_PLACEHOLDER = "*Write your answer here, replacing this line.*"
@@ -37,7 +39,8 @@ def _python_literal(text: str, width: int = 90) -> str:
     return "(\n" + "".join(f"    {chunk!r}\n" for chunk in chunks) + ")"
 
 
-def hidden_setup_source(exercise_set: ExerciseSet, params: dict[str, Any]) -> str:
+def hidden_setup_source(exercise_set: ExerciseSet, params: dict[str, Any],
+                        seed: int | None = None) -> str:
     lines = []
     if importlib.util.find_spec("minilat.preamble") is not None:
         lines.append(PREAMBLE)
@@ -46,11 +49,42 @@ def hidden_setup_source(exercise_set: ExerciseSet, params: dict[str, Any]) -> st
         "from grader.student import Checks",
         "",
         "# Public tests of this set: check() runs them here; hidden tests run when graded.",
-        f"_checks = Checks.from_json{_python_literal(payload)}",
+    ]
+    if not exercise_set.per_student:
+        lines += [
+            f"_checks = Checks.from_json{_python_literal(payload)}",
+            "check, check_all = _checks.check, _checks.check_all",
+            f"params = {params!r}",
+        ]
+        return "\n".join(lines)
+    # The student's own values, from STUDENT_ID (first cell) and the cohort seed; the grader
+    # derives the same ones with the same code (grader.variants).
+    lines += [
+        "import json as _json",
+        "from typing import Any",
+        "",
+        inspect.getsource(variant_index),
+        inspect.getsource(student_params),
+        f"_payload = _json.loads{_python_literal(payload)}",
+        "_student_id = globals().get(\"STUDENT_ID\")",
+        "_student_id = _student_id if isinstance(_student_id, str) else \"\"",
+        f"params = student_params(_payload[\"params\"], {exercise_set.per_student!r}, "
+        f"{seed!r}, {exercise_set.id!r}, _student_id)",
+        "_payload[\"params\"] = params",
+        "_checks = Checks(_payload)",
         "check, check_all = _checks.check, _checks.check_all",
-        f"params = {params!r}",
+        "if _student_id.strip():",
+        "    print(f\"Your values (student {_student_id.strip()!r}): {params}\")",
+        "else:",
+        "    print(\"Set STUDENT_ID in the first cell, run it, then run this notebook again: \"",
+        "          \"until then you have the class's shared values, not your own.\")",
     ]
     return "\n".join(lines)
+
+
+STUDENT_ID_CELL = f"""# Your student identifier, exactly as your instructor gave it: some values in this
+# notebook are your own, computed from it. Set it, then run every cell again.
+{ID_VARIABLE} = \"\""""
 
 
 def _markdown(cell: Cell, params: dict[str, Any], where: str) -> Cell:
@@ -67,11 +101,17 @@ def _markdown(cell: Cell, params: dict[str, Any], where: str) -> Cell:
     return Cell("markdown", text, metadata, cell.line)
 
 
-def student_notebook(exercise_set: ExerciseSet, params: dict[str, Any]) -> MystNotebook:
-    """The student version of a set for one parameter choice."""
+def student_notebook(exercise_set: ExerciseSet, params: dict[str, Any],
+                     seed: int | None = None) -> MystNotebook:
+    """The student version of a set for one parameter choice (and, for per-student
+    parameters, the cohort ``seed`` their values derive from)."""
     where = str(exercise_set.path)
-    cells = [Cell("code", hidden_setup_source(exercise_set, params),
-                  {"tags": ["remove-cell", SETUP_TAG]})]
+    cells = []
+    if exercise_set.per_student:  # the identifier comes first: the hidden setup reads it
+        cells.append(Cell("code", STUDENT_ID_CELL, {"tags": [ID_CELL_TAG]}))
+    cells.append(Cell("code", hidden_setup_source(exercise_set, params, seed),
+                      {"tags": ["remove-cell", SETUP_TAG]}))
+    shown = exercise_set.text_params(params)
     for cell in exercise_set.notebook.cells:
         role = role_of(cell)
         if role in ("test", "hidden-test", "test-setup"):
@@ -86,7 +126,7 @@ def student_notebook(exercise_set: ExerciseSet, params: dict[str, Any]) -> MystN
             question = exercise_set.question(cell.metadata["grader"]["question"])
             cells.append(Cell("markdown", WRITTEN_PLACEHOLDER, {"tags": [f"answer-{question.id}"]}))
         elif cell.cell_type == "markdown":
-            cells.append(_markdown(cell, params, where))
+            cells.append(_markdown(cell, shown, where))
         else:
             metadata = {k: v for k, v in cell.metadata.items() if k != "grader"}
             cells.append(Cell("code", cell.source, metadata))

@@ -60,7 +60,7 @@ def release(sources: list[Path], out_dir: Path, seed: int | None = None,
         exercise_set = load_exercise_set(source)
         params = exercise_set.choose_params(seed)
         notebook_path = student_dir / f"{exercise_set.id}.ipynb"
-        notebook = to_ipynb(student_notebook(exercise_set, params))
+        notebook = to_ipynb(student_notebook(exercise_set, params, seed))
         notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
         bundle_path = instructor_dir / f"{exercise_set.id}.bundle.json"

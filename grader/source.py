@@ -17,6 +17,9 @@ Front matter ``exercises: {id, title, params}`` declares seed parameters::
 
     params:
       forum: {choices: [quad, g7, brics], default: quad}
+      year: {choices: [1990, 2000, 2010], per_student: true}  # one value per student
+
+(see grader.variants for how a per-student value is derived).
 """
 
 from __future__ import annotations
@@ -84,6 +87,17 @@ class ExerciseSet:
                 return question
         raise KeyError(question_id)
 
+    @property
+    def per_student(self) -> dict[str, list[Any]]:
+        """The choices of each parameter declared ``per_student: true``."""
+        return {name: spec["choices"] for name, spec in self.params.items()
+                if spec.get("per_student")}
+
+    def text_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """What ``{{ name }}`` shows in text: the value, or, for a per-student parameter (whose
+        value differs between the students of one notebook), ``params["name"]`` as code."""
+        return {**params, **{name: f'`params["{name}"]`' for name in self.per_student}}
+
     def choose_params(self, seed: int | None) -> dict[str, Any]:
         """Parameter values for a cohort: the defaults, or a seeded choice per parameter."""
         chosen = {}
@@ -145,6 +159,11 @@ def _check_params(raw: Any, where: str) -> dict[str, dict[str, Any]]:
         if default not in spec["choices"]:
             raise SourceError(f"{where}: default of parameter {name!r} is not one of its choices")
         params[str(name)] = {"choices": list(spec["choices"]), "default": default}
+        per_student = spec.get("per_student", False)
+        if not isinstance(per_student, bool):
+            raise SourceError(f"{where}: per_student of parameter {name!r} must be true or false")
+        if per_student:
+            params[str(name)]["per_student"] = True
     return params
 
 
