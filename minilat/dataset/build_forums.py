@@ -28,7 +28,7 @@ class Source:
     title: str
     url: str
     year: str = ""
-    note: str = "Stored public page read with the course's search tool (pages corpus)"
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,11 @@ def update_disagreements(data_dir: Path) -> int:
 
 def bib_entry(source: Source) -> str:
     lines = [f"@misc{{{source.key},", f"  title        = {{{source.title}}},",
-             f"  year         = {{{source.year or 'n.d.'}}},", f"  url          = {{{source.url}}},",
-             f"  note         = {{{source.note}}}", "}"]
+             f"  year         = {{{source.year or 'n.d.'}}},", f"  url          = {{{source.url}}}"]
+    if source.note:
+        lines[-1] += ","
+        lines.append(f"  note         = {{{source.note}}}")
+    lines.append("}")
     return "\n".join(lines)
 
 
@@ -223,7 +226,7 @@ def source(key: str, title: str, url: str, year: str = "", note: str = "") -> st
     """Register a stored page as a source and return its key (for use in Spells)."""
     if key in SOURCES:
         raise ValueError(f"source key {key!r} defined twice")
-    SOURCES[key] = Source(key, title, url, year, note or Source.note)
+    SOURCES[key] = Source(key, title, url, year, note)
     return key
 
 
@@ -233,8 +236,7 @@ SOVIET_UNION = "The Soviet Union until 1991, continued by the Russian Federation
 
 NSG = source("web_nsg_participants", "Participants (Nuclear Suppliers Group)",
              "https://www.nuclearsuppliersgroup.org/index.php/en/about/participants", "2025",
-             "Official table of the 48 Participating Governments with their year of adherence; read "
-             "with the course's search tool (pages corpus)")
+             "Official table of the 48 Participating Governments with their year of adherence")
 MTCR_LIST = source("web_kmhouse_mtcr", "Missile Technology Control Regime (MTCR): the 34 members with "
                    "their year of joining (K M House India blog)",
                    "https://kmhouseindia.blogspot.com/2016/06/missile-technology-control-regimemtcr.html",
