@@ -337,14 +337,10 @@ def _graded(bundle: Bundle, submission: Submission, reply: dict[str, Any],
             request: dict[str, Any], limits: Limits, student: str) -> ResultRecord:
     """The record of a notebook whose process ended with a message: its answers checked."""
     params = request["params"]
-    # The cohort's values use the bundle's own namespace (the one the batch builds before
-    # forking its workers); only a per-student variant needs another.
-    namespace = (checker_namespace(bundle) if params == bundle.data["params"]
-                 else checker_namespace(bundle, params))
+    namespace = checker_namespace(bundle, params)  # the cohort's, or a student's variant
     if "done" in reply:
         done = reply["done"]
-        auto = iter(_check_answers(bundle, done["answers"], namespace, limits,
-                                   request["params"]))
+        auto = iter(_check_answers(bundle, done["answers"], namespace, limits, params))
     else:  # a message too large to read here: read in the limited checking process too
         report = _check_message(bundle, reply["message"], request, namespace, limits)
         if report.malformed or report.envelope is None:

@@ -448,7 +448,7 @@ def test_a_stuck_check_is_stopped_by_the_wall_clock_and_the_rest_go_on(
 
 
 def test_grade_submission_never_raises(tiny: Tiny, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(bundle: Any) -> Any:
+    def broken(bundle: Any, params: Any = None) -> Any:
         raise RuntimeError("text that may quote a notebook")
 
     monkeypatch.setattr(grader.grading, "checker_namespace", broken)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import platform
 import resource
 import signal
 import stat
@@ -37,6 +38,8 @@ AT_FDCWD = -100
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 0x1
 PR_SET_CHILD_SUBREAPER = 36
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}
+MNT_DETACH = 2
 # Children get uid/gid BASE_UID + their pid: unique among live children, unused by real accounts.
 BASE_UID = 200_000
 SCRATCH = "/tmp/submission"
@@ -93,6 +96,18 @@ def read_only_tree() -> None:
         return
     # An older kernel: the root mount at least (each mount's flag is its own).
     mount("none", "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
+
+
+def pivot_root(new_root: str) -> None:
+    """Make ``new_root`` this mount namespace's root and drop the old one (pivot_root(2))."""
+    number = SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None or _libc is None:
+        raise OSError(f"pivot_root is not known on {platform.machine()}")
+    os.chdir(new_root)
+    _check(_libc.syscall(number, b".", b"."), "pivot_root")
+    # The old root is stacked under the new one at "/": detach it, then stand in the new one.
+    _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
+    os.chdir("/")
 
 
 def writable_mount(path: str) -> None:

@@ -15,9 +15,7 @@ installation, say) are covered as well: allow-list first, deny-list on top.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import platform
 import sys
 from pathlib import Path
 
@@ -33,8 +31,6 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone
 DEVICES = ("null", "zero", "full", "random", "urandom")
 # The processor topology numpy, pyarrow and os.cpu_count read; nothing else of /sys.
 SYS_TREES = ("/sys/devices/system/cpu",)
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}
-MNT_DETACH = 2
 MS_NOEXEC = 8
 # Where the new root is assembled, inside the runner's private mount namespace only.
 ASSEMBLY_POINTS = ("/mnt", "/media", "/opt", "/srv")
@@ -114,25 +110,6 @@ def _mirror(root: str, path: str) -> None:
             os.symlink(os.readlink(current), inner)
 
 
-def _bind(root: str, source: str, handle: int) -> None:
-    isolation.bind_handle(root + source, handle)
-
-
-def _pivot_root(new_root: str) -> None:
-    """Make ``new_root`` this namespace's root and drop the old one (pivot_root(2))."""
-    number = SYS_PIVOT_ROOT.get(platform.machine())
-    libc = isolation._libc
-    if number is None or libc is None:
-        raise OSError(f"pivot_root is not known on {platform.machine()}")
-    os.chdir(new_root)
-    if libc.syscall(number, b".", b".") != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"pivot_root: {os.strerror(errno)}")
-    # The old root is stacked under the new one at "/": detach it, then stand in the new one.
-    isolation._check(libc.umount2(b".", MNT_DETACH), "umount old root")
-    os.chdir("/")
-
-
 def _assembly_point() -> str:
     for folder in ASSEMBLY_POINTS:
         if os.path.isdir(folder) and not os.path.islink(folder):
@@ -156,13 +133,13 @@ def enter_allow_list_root(allowed: list[str], hide: list[str]) -> None:
         for path in allowed:  # as written: links along them, e.g. /bin -> usr/bin
             _mirror(root, path)
         for path, handle in handles:  # resolved: the trees themselves
-            _bind(root, path, handle)
+            isolation.bind_handle(root + path, handle)
         for folder in ("tmp", "var/tmp", "dev/shm", "proc"):
             os.makedirs(os.path.join(root, folder), mode=0o755, exist_ok=True)
         for folder in ("tmp", "var/tmp", "dev/shm"):
             os.chmod(os.path.join(root, folder), 0o1777)
         for path, handle in devices:
-            _bind(root, path, handle)
+            isolation.bind_handle(root + path, handle)
         for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                              ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
             os.symlink(target, os.path.join(root, "dev", name))
@@ -170,7 +147,7 @@ def enter_allow_list_root(allowed: list[str], hide: list[str]) -> None:
         for _, handle in handles + devices:
             os.close(handle)
     _mount_proc(os.path.join(root, "proc"))
-    _pivot_root(root)
+    isolation.pivot_root(root)
     for path in visible_hidden(hide, allowed):
         isolation.cover_path(path)
     isolation.read_only_tree()

@@ -263,14 +263,12 @@ class Runner:
             status, stop = self._wait(pid, started, limits, group)
             sandbox_failed = _read_report(report_read)
             memory_exceeded = group.memory_exceeded() if group is not None else False
-            cpu = group.cpu_seconds() if group is not None else None
         finally:
             os.close(report_read)
             self._cleanup(pid, scratch, group)
         return {"status": "ended", "wait_status": status, "stop": stop,
                 "last_cell": cell_in_progress(progress),
                 "sandbox_failed": sandbox_failed, "memory_exceeded": memory_exceeded,
-                "cpu_seconds": round(cpu, 4) if cpu is not None else None,
                 "seconds": round(time.monotonic() - started, 4)}
 
     def _wait(self, pid: int, started: float, limits: dict[str, Any],
