@@ -43,6 +43,7 @@ from typing import Any
 from grader.checks import Answer, QuestionResult, TestNamespace, check_question
 from grader.sandbox import isolation
 from grader.sandbox.message import Malformed
+from grader.sandbox.wire import write_all
 from grader.values import Refused, decode
 
 RESULT_LINES_BYTES = 64 * 2**20  # what this process reads from a checking child at most
@@ -157,9 +158,7 @@ _inherited: list[Any] = []  # the child keeps the inherited streams alive: never
 
 
 def _write_line(fd: int, message: dict[str, Any]) -> None:
-    data = (json.dumps(message) + "\n").encode("utf-8", "backslashreplace")
-    while data:
-        data = data[os.write(fd, data):]
+    write_all(fd, (json.dumps(message) + "\n").encode("utf-8", "backslashreplace"))
 
 
 def _cpu_used() -> float:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.sandbox import cgroups, isolation
-from grader.sandbox.wire import read_frame_from_fd
+from grader.sandbox.wire import read_frame_from_fd, write_all
 from grader.values import Refused, encode
 
 MAGIC_LINE = re.compile(r"^\s*[%!]")
@@ -114,13 +114,7 @@ def _send_done(fd: int, done: dict[str, Any], result_bytes: int) -> None:
             data = json.dumps({"done": done})
             if len(data) <= room:
                 break
-    _write_all(fd, (data + "\n").encode("utf-8"))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
+    write_all(fd, (data + "\n").encode("utf-8"))
 
 
 def _quiet_fds(*keep: int) -> None:
@@ -160,7 +154,7 @@ def _write_submission_copy(path: str, cells: list[dict[str, Any]], owner: int | 
     text = "".join(f"# --- cell {cell['index']} ---\n{cell['source']}\n" for cell in cells)
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        _write_all(handle, text.encode("utf-8", "backslashreplace"))
+        write_all(handle, text.encode("utf-8", "backslashreplace"))
         if owner is not None:
             os.fchown(handle, owner, owner)
     finally:
@@ -270,7 +264,7 @@ def child_main(fd: int, progress: mmap.mmap, request: dict[str, Any], template: 
         os.close(plan.report)
     except BaseException as err:
         try:
-            _write_all(plan.report, f"{type(err).__name__}: {err}".encode("utf-8", "replace"))
+            write_all(plan.report, f"{type(err).__name__}: {err}".encode("utf-8", "replace"))
         except OSError:
             pass
         os._exit(3)

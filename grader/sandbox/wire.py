@@ -46,6 +46,12 @@ def _read_exact(read: Callable[[int], bytes], size: int, start: bytes = b"") -> 
     return b"".join(chunks)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to a raw descriptor (a pipe or socket may take it in parts)."""
+    while data:
+        data = data[os.write(fd, data):]
+
+
 def recv_frame(sock: socket.socket) -> tuple[Any, int | None]:
     """One frame and the descriptor sent with it, if any; ``(None, None)`` at end of stream."""
     first, fds, _, _ = socket.recv_fds(sock, HEADER.size, 1)
