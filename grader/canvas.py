@@ -11,7 +11,9 @@ column is new. Students are identified, in order, by:
    ``name_LATE_ID_...``), from which the numeric Canvas user ID is taken;
 3. otherwise the file stem is written as the SIS Login ID.
 
-``--manual manual.csv`` adds the instructor's points for written questions to the score.
+``--manual manual.csv`` adds the instructor's points for written questions to the score; a
+``gradebook-with-written.csv`` (``course manual-merge``) already holds them (grader.lms.points,
+shared with the other LMS exports).
 
 The gradebook and the manual sheet are read back as the grader wrote them (cells starting like
 a formula unescaped, see grader.spreadsheet), and the export is written the same safe way.
@@ -22,37 +24,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from grader.lms.points import class_points
 from grader.spreadsheet import Cell, read_records, write_csv
 
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 DOWNLOAD_NAME = re.compile(r"^(?P<name>[a-z0-9-]+?)_(?:late_)?(?P<id>\d+)_\d+", re.IGNORECASE)
 
 
-def _manual_points(path: Path | None) -> tuple[dict[str, float], float]:
-    """Per-student manual points and the manual maximum per student."""
-    if path is None:
-        return {}, 0.0
-    points: dict[str, float] = {}
-    maxima: dict[str, float] = {}
-    for number, row in enumerate(read_records(path), start=2):
-        if row.get("points", "").strip():
-            try:
-                value = float(row["points"])
-            except ValueError as err:
-                raise ValueError(f"{path}, row {number}, column points: {row['points']!r} is "
-                                 "not a number") from err
-            points[row["student"]] = points.get(row["student"], 0.0) + value
-        maxima[row["question"]] = float(row["max_points"])
-    return points, sum(maxima.values())
-
-
 def export_canvas(gradebook: Path, out: Path, assignment: str, roster: Path | None = None,
                   manual: Path | None = None) -> list[str]:
     """Write the Canvas CSV; return warnings (students not matched in the roster)."""
-    rows = read_records(gradebook)
-    if not rows or "score" not in rows[0]:
-        raise ValueError(f"{gradebook}: not a course gradebook (no 'score' column)")
-    manual_points, manual_max = _manual_points(manual)
+    totals = class_points(gradebook, manual)  # the checks, written points and maximum
     lookup: dict[str, dict[str, str]] = {}
     if roster is not None:
         for entry in read_records(roster, unescape=False):  # Canvas's file, not ours
@@ -61,12 +43,9 @@ def export_canvas(gradebook: Path, out: Path, assignment: str, roster: Path | No
             for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
                 if entry.get(column):
                     lookup.setdefault(entry[column].strip().lower(), entry)
-    max_score = float(rows[0]["max_score"]) + manual_max
-    warnings = []
-    lines: list[list[Cell]] = [["Points Possible", "", "", "", "", max_score]]
-    for row in rows:
-        student = row["student"]
-        score = float(row["score"]) + manual_points.get(student, 0.0)
+    warnings = list(totals.warnings)
+    lines: list[list[Cell]] = [["Points Possible", "", "", "", "", totals.maximum]]
+    for student, score in totals.points.items():
         match = DOWNLOAD_NAME.match(student)
         entry = lookup.get(student.lower()) or (
             lookup.get(match.group("id")) if match else None
